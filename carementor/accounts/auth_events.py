@@ -1,0 +1,61 @@
+"""Audit logins, failed logins and MFA changes.
+
+django.contrib.auth and allauth report these only through signals, so this module is the
+one place CareMentor listens to signals.
+"""
+
+from typing import Any
+
+from allauth.mfa import signals as mfa_signals
+from django.contrib.auth import signals as auth_signals
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from carementor.audit.models import AuditEvent
+from carementor.audit.services import record
+
+
+@receiver(auth_signals.user_logged_in)
+def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    record(user, "auth.login", user, request=request)
+
+
+@receiver(auth_signals.user_logged_out)
+def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        record(user, "auth.logout", user, request=request)
+
+
+@receiver(auth_signals.user_login_failed)
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    email = str(credentials.get("email") or credentials.get("username") or "")
+    record(
+        None,
+        "auth.login_failed",
+        request=request,
+        outcome=AuditEvent.Outcome.FAILURE,
+        actor_email=email,
+    )
+
+
+@receiver(mfa_signals.authenticator_added)
+def on_mfa_added(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    record(user, "mfa.added", user, request=request, detail={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_removed)
+def on_mfa_removed(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    record(user, "mfa.removed", user, request=request, detail={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_reset)
+def on_mfa_reset(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    record(user, "mfa.reset", user, request=request, detail={"type": authenticator.type})
