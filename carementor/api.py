@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from carementor.accounts.api import router as accounts_router
 from carementor.accounts.api_auth import SessionAuth, TokenAuth
+from carementor.credentials.api import router as credentials_router
 from carementor.lib.api_errors import ApiError, ErrorOut
 from carementor.organizations.api import router as organizations_router
 from carementor.profiles.api import router as profiles_router
@@ -32,6 +33,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", profiles_router)
 api.add_router("/organizations", organizations_router)
+api.add_router("/credentials", credentials_router)
 
 
 def _error(

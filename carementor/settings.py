@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "carementor.accounts",
     "carementor.organizations",
     "carementor.profiles",
+    "carementor.credentials",
+    "carementor.matching",
+    "carementor.demo",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("carementor.accounts.urls")),
     path("organizations/", include("carementor.organizations.urls")),
     path("profiles/", include("carementor.profiles.urls")),
+    path("credentials/", include("carementor.credentials.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
