@@ -32,3 +32,92 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-sync",
         ],
     }
+
+
+# --- The named cast ----------------------------------------------------------------------
+# Two organizations. Everyone but the outsider is in the teaching hospital; the outsider is
+# an org admin of the NHS trust, so they are privileged but must never see hospital data.
+
+
+@pytest.fixture
+def hospital(db):  # type: ignore[no-untyped-def]
+    from carementor.lib.testing import make_organization
+
+    return make_organization("Chennai Children's Teaching Hospital", slug="chennai-childrens")
+
+
+@pytest.fixture
+def trust(db):  # type: ignore[no-untyped-def]
+    from carementor.lib.testing import make_organization
+
+    return make_organization(
+        "Leeds Teaching Hospitals NHS Trust",
+        slug="leeds-trust",
+        country="GB",
+        timezone="Europe/London",
+    )
+
+
+@pytest.fixture
+def mentee(hospital):  # type: ignore[no-untyped-def]
+    from carementor.lib.testing import add_member, make_user
+
+    user = make_user("asha@example.org", full_name="Asha Raman", timezone="Asia/Kolkata")
+    add_member(user, hospital)
+    return user
+
+
+@pytest.fixture
+def mentor(hospital):  # type: ignore[no-untyped-def]
+    from carementor.lib.testing import add_member, make_user
+
+    user = make_user("vikram@example.org", full_name="Vikram Mehta", timezone="Asia/Kolkata")
+    add_member(user, hospital, "mentor")
+    return user
+
+
+@pytest.fixture
+def coordinator(hospital):  # type: ignore[no-untyped-def]
+    from carementor.lib.testing import add_member, make_user
+
+    user = make_user("mary@example.org", full_name="Mary Thomas", timezone="Asia/Kolkata")
+    add_member(user, hospital, "coordinator")
+    return user
+
+
+@pytest.fixture
+def reviewer(hospital):  # type: ignore[no-untyped-def]
+    from carementor.lib.testing import add_member, make_user
+
+    user = make_user("priya@example.org", full_name="Priya Nair", timezone="Asia/Kolkata")
+    add_member(user, hospital, "reviewer")
+    return user
+
+
+@pytest.fixture
+def org_admin(hospital):  # type: ignore[no-untyped-def]
+    from carementor.lib.testing import add_member, make_user
+
+    user = make_user("admin@example.org", full_name="Rohan Iyer", timezone="Asia/Kolkata")
+    add_member(user, hospital, "admin")
+    return user
+
+
+@pytest.fixture
+def outsider(trust):  # type: ignore[no-untyped-def]
+    from carementor.lib.testing import add_member, make_user
+
+    user = make_user("tom@example.org", full_name="Tom Hughes", timezone="Europe/London")
+    add_member(user, trust, "admin", "coordinator", "reviewer", "mentor")
+    return user
+
+
+@pytest.fixture
+def login(client):  # type: ignore[no-untyped-def]
+    """login(user) signs the test client in as that person (MFA already satisfied)."""
+
+    def _login(user):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return _login

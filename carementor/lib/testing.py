@@ -1,0 +1,47 @@
+"""Explicit test-data helpers with sensible defaults (no fixture files)."""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+from carementor.accounts.models import User
+from carementor.organizations.models import Membership, Organization
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(email: str, *, full_name: str = "", password: str = PASSWORD, **extra: Any) -> User:
+    user = User.objects.create_user(email=email, password=password, full_name=full_name, **extra)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def give_mfa(user: User) -> Authenticator:
+    """Enrol the user in TOTP, as if they had scanned the QR code."""
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": generate_totp_secret()}
+    )
+
+
+def make_organization(
+    name: str,
+    *,
+    slug: str,
+    kind: str = "hospital",
+    country: str = "IN",
+    timezone: str = "Asia/Kolkata",
+) -> Organization:
+    return Organization.objects.create(
+        name=name, slug=slug, kind=kind, country=country, timezone=timezone
+    )
+
+
+def add_member(user: User, organization: Organization, *roles: str) -> Membership:
+    membership = Membership(user=user, organization=organization)
+    membership.set_roles(roles)
+    membership.save()
+    if membership.is_privileged():
+        give_mfa(user)
+    return membership
