@@ -21,7 +21,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0; fi
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -33,7 +33,7 @@ worker: $(STAMP)
 	$(PY) manage.py db_worker
 
 test: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0; fi
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -57,6 +57,7 @@ bench: $(STAMP)
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l hi --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 pin: $(STAMP)
 	@echo "Re-pin by installing requirements.in and requirements-dev.in into a fresh venv and freezing."
