@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "carementor.accounts.middleware.UserTimezoneMiddleware",
+    "carementor.accounts.middleware.UserLanguageMiddleware",
     "carementor.accounts.middleware.RequireMFAForPrivilegedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -8,15 +8,13 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from carementor.accounts.mfa import privileged_without_mfa
+from carementor.accounts.mfa import MFA_EXEMPT_API_PATHS, privileged_without_mfa
 from carementor.accounts.models import PersonalAccessToken, hash_token
 from carementor.lib.api_errors import ApiError
 
-MFA_EXEMPT_OPERATIONS = ("/api/v1/me",)
-
 
 def _require_mfa_if_privileged(request: HttpRequest, user: Any) -> None:
-    if privileged_without_mfa(user) and not request.path.startswith(MFA_EXEMPT_OPERATIONS):
+    if privileged_without_mfa(user) and request.path not in MFA_EXEMPT_API_PATHS:
         raise ApiError(
             403,
             _("Your role requires two-factor authentication. Enrol first."),

@@ -1,15 +1,13 @@
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from carementor.accounts.mfa import privileged_without_mfa
-
-# Pages a privileged person without MFA may still open: enrolment itself, leaving, static.
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/health/", "/i18n/", "/api/v1/me")
+from carementor.accounts.mfa import mfa_exempt_path, privileged_without_mfa
 
 
 class UserTimezoneMiddleware:
@@ -30,11 +28,35 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
+class UserLanguageMiddleware:
+    """Show pages in the interface language the person saved in their account settings.
+
+    The language switcher's cookie still wins, so switching works at once in this browser;
+    the saved choice applies wherever the person signs in without that cookie.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.language in dict(settings.LANGUAGES)
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
 class RequireMFAForPrivilegedMiddleware:
     """Coordinators, reviewers, organization admins and staff must enrol in MFA first.
 
     Until they do, every page except the account pages sends them to enrol, and every API
-    operation answers 403 with code ``mfa_required``.
+    operation answers 403 with code ``mfa_required``. Token-authenticated API calls are
+    checked by ``api_auth`` because the token is only read inside the API.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -42,12 +64,13 @@ class RequireMFAForPrivilegedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path
-        if not path.startswith(MFA_EXEMPT_PREFIXES) and privileged_without_mfa(request.user):
+        if not mfa_exempt_path(path) and privileged_without_mfa(request.user):
             if path.startswith("/api/"):
                 return JsonResponse(
                     {
                         "detail": _("Your role requires two-factor authentication. Enrol first."),
                         "code": "mfa_required",
+                        "errors": [],
                     },
                     status=403,
                 )

@@ -5,4 +5,7 @@ from carementor.accounts import views
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("security/mfa-required/", views.mfa_required, name="mfa_required"),
+    path("settings/account/", views.account_settings, name="account_settings"),
+    path("settings/tokens/", views.tokens, name="tokens"),
+    path("settings/tokens/<str:code>/revoke/", views.token_revoke_view, name="token_revoke"),
 ]
