@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -135,11 +137,53 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", _("Only me (and coordinators of programmes I join)")
 
 
+def _colleague_ids(user: Any) -> "models.QuerySet[Any]":
+    """Ids of everyone who shares at least one organization with the user (themselves too)."""
+    from carementor.organizations.models import Membership
+
+    mine = Membership.objects.filter(user=user).values("organization_id")
+    return Membership.objects.filter(organization_id__in=mine).values("user_id")
+
+
 class ProfileQuerySet(models.QuerySet["Profile"]):
     def with_vocabulary(self) -> "ProfileQuerySet":
         return self.select_related(
             "user", "profession", "career_stage", "country"
         ).prefetch_related("specialties", "languages", "competency_levels__competency")
+
+    def for_directory(self) -> "ProfileQuerySet":
+        """What a directory card shows, in a fixed number of queries."""
+        return self.select_related(
+            "user", "profession", "career_stage", "country"
+        ).prefetch_related("specialties", "languages")
+
+    def visible_to(self, user: Any) -> "ProfileQuerySet":
+        """Profiles the user may open, by each owner's visibility setting.
+
+        Private: the owner and platform staff. Organization: people sharing an
+        organization with the owner. Platform: any signed-in member.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_staff:
+            return self
+        others = models.Q(user__is_active=True) & (
+            models.Q(visibility=Visibility.PLATFORM)
+            | models.Q(visibility=Visibility.ORGANIZATION, user_id__in=_colleague_ids(user))
+        )
+        return self.filter(models.Q(user=user) | others)
+
+    def in_directory_of(self, user: Any) -> "ProfileQuerySet":
+        """Colleagues from the user's organizations who let others see their profile.
+
+        Unlike visible_to(), staff get no extra rows here: the directory is for finding
+        colleagues, and private profiles are never listed.
+        """
+        return (
+            self.filter(user_id__in=_colleague_ids(user), user__is_active=True)
+            .exclude(visibility=Visibility.PRIVATE)
+            .exclude(user_id=user.pk)
+        )
 
 
 class Profile(models.Model):
@@ -230,6 +274,24 @@ class Profile(models.Model):
     def offers_mentoring(self) -> bool:
         return bool(self.roles_offered) and self.mentoring_capacity > 0
 
+    # Display names for the multiple-choice lists; unknown values are skipped.
+    def preferred_slot_labels(self) -> list[str]:
+        return _labels(Slot, self.preferred_slots)
+
+    def meeting_format_labels(self) -> list[str]:
+        return _labels(MeetingFormat, self.meeting_formats)
+
+    def roles_offered_labels(self) -> list[str]:
+        return _labels(MentoringRole, self.roles_offered)
+
+    def roles_sought_labels(self) -> list[str]:
+        return _labels(MentoringRole, self.roles_sought)
+
+
+def _labels(choices: type[models.TextChoices], values: list[str]) -> list[str]:
+    names = dict(choices.choices)
+    return [str(names[value]) for value in values if value in names]
+
 
 class ProfileCompetency(models.Model):
     """A self-rated competency level (1 novice … 5 expert), optionally a growth target."""
@@ -289,4 +351,5 @@ class ConflictOfInterest(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.description
+        # Either part may be empty: a person declares an e-mail, a description, or both.
+        return self.description or self.other_email

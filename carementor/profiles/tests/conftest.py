@@ -1,0 +1,108 @@
+"""Test-data helpers for profiles: the few vocabulary rows the tests name, and profiles.
+
+The shipped vocabularies are loaded by a data migration, so these helpers fetch a row by
+its code when it exists and create it only when it does not.
+"""
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from carementor.profiles.models import (
+    CareerStage,
+    Competency,
+    Country,
+    Language,
+    Profession,
+    Profile,
+    ProfileCompetency,
+    Specialty,
+)
+
+
+def vocabulary_row(model: Any, code: str, **defaults: Any) -> Any:
+    row, _created = model.objects.get_or_create(code=code, defaults=defaults)
+    return row
+
+
+@pytest.fixture
+def vocab(db):  # type: ignore[no-untyped-def]
+    paediatrics = vocabulary_row(
+        Specialty, "paediatrics", name="Paediatrics", profession_group="medicine"
+    )
+    return SimpleNamespace(
+        physician=vocabulary_row(
+            Profession, "physician", name="Doctor (physician or surgeon)", group="medicine"
+        ),
+        nurse=vocabulary_row(Profession, "registered-nurse", name="Nurse", group="nursing"),
+        resident=vocabulary_row(CareerStage, "resident", name="Resident", rank=2),
+        senior=vocabulary_row(CareerStage, "senior", name="Senior / consultant", rank=5),
+        paediatrics=paediatrics,
+        paediatric_cardiology=vocabulary_row(
+            Specialty,
+            "paediatric-cardiology",
+            name="Paediatric Cardiology",
+            profession_group="medicine",
+            parent=paediatrics,
+        ),
+        general_nursing=vocabulary_row(
+            Specialty, "general-nursing", name="General nursing", profession_group="nursing"
+        ),
+        english=vocabulary_row(Language, "en", name="English"),
+        tamil=vocabulary_row(Language, "ta", name="Tamil"),
+        hindi=vocabulary_row(Language, "hi", name="Hindi"),
+        india=vocabulary_row(Country, "IN", name="India"),
+        uk=vocabulary_row(Country, "GB", name="United Kingdom"),
+        clinical_reasoning=vocabulary_row(
+            Competency, "clinical-reasoning", name="Clinical reasoning", domain="clinical"
+        ),
+        ehr_use=vocabulary_row(
+            Competency, "ehr-use", name="EHR use", domain="digital", is_digital=True
+        ),
+        telehealth=vocabulary_row(
+            Competency, "telehealth", name="Telehealth", domain="digital", is_digital=True
+        ),
+    )
+
+
+def make_profile(
+    user: Any,
+    *,
+    specialties: tuple[Any, ...] = (),
+    languages: tuple[Any, ...] = (),
+    competencies: tuple[tuple[Any, int, int | None], ...] = (),
+    **fields: Any,
+) -> Profile:
+    profile, _created = Profile.objects.update_or_create(user=user, defaults=fields)
+    profile.specialties.set(specialties)
+    profile.languages.set(languages)
+    for competency, level, target in competencies:
+        ProfileCompetency.objects.create(
+            profile=profile, competency=competency, level=level, target_level=target
+        )
+    return profile
+
+
+@pytest.fixture
+def asha_profile(mentee, vocab):  # type: ignore[no-untyped-def]
+    """The mentee's profile, fully filled in, visible to her organization."""
+    return make_profile(
+        mentee,
+        headline="Paediatrics resident, Chennai",
+        profession=vocab.physician,
+        career_stage=vocab.resident,
+        years_in_practice=2,
+        workplace="Chennai Children's Teaching Hospital",
+        country=vocab.india,
+        region="Tamil Nadu",
+        city="Chennai",
+        goals="Prepare a paediatric cardiology fellowship application.",
+        roles_sought=["mentor", "peer"],
+        preferred_slots=["weekday_evening"],
+        meeting_formats=["video"],
+        shift_pattern="on_call",
+        specialties=(vocab.paediatrics,),
+        languages=(vocab.english, vocab.tamil),
+        competencies=((vocab.ehr_use, 2, 4), (vocab.clinical_reasoning, 3, None)),
+    )
