@@ -1,0 +1,43 @@
+"""The organization a person is working in right now, kept in the session."""
+
+from django.http import HttpRequest
+
+from carementor.organizations.models import Membership, Organization
+
+SESSION_KEY = "current_organization"
+
+
+def current_organization(request: HttpRequest) -> Organization | None:
+    """The organization chosen with the switcher, else the person's first one, else None.
+
+    A stale choice (membership removed since) silently falls back to the first organization.
+    """
+    cached = getattr(request, "_current_organization", False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    organization = _find(request)
+    request._current_organization = organization  # type: ignore[attr-defined]
+    return organization
+
+
+def _find(request: HttpRequest) -> Organization | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    memberships = Membership.objects.filter(user=user).select_related("organization")
+    code = request.session.get(SESSION_KEY)
+    if code:
+        chosen = memberships.filter(organization__code=code).first()
+        if chosen is not None:
+            return chosen.organization
+        if user.is_staff:
+            staff_choice = Organization.objects.filter(code=code).first()
+            if staff_choice is not None:
+                return staff_choice
+    first = memberships.order_by("organization__name").first()
+    return first.organization if first is not None else None
+
+
+def set_current_organization(request: HttpRequest, organization: Organization) -> None:
+    request.session[SESSION_KEY] = organization.code
+    request._current_organization = organization  # type: ignore[attr-defined]
