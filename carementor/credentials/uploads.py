@@ -140,7 +140,9 @@ def inspect_upload(name: str, data: bytes) -> InspectedFile:
     name = check_name(name)
     declared = expected_type(name)
     if not data:
-        raise UploadRejected(_("The file is empty."), code="empty")
+        raise UploadRejected(
+            _("The file is empty (0 bytes). Choose the document again."), code="empty"
+        )
     if len(data) > MAX_BYTES:
         raise UploadRejected(_too_large(), status=413, code="too_large")
     actual = sniff(data)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from carementor.credentials import services, storage
 from carementor.credentials.forms import CredentialForm, EvidenceForm
 from carementor.credentials.models import Credential, EvidenceFile
+from carementor.credentials.multipart import strict_uploads, upload_problem
 from carementor.credentials.permissions import (
     get_credential_for,
     get_evidence_for,
@@ -43,6 +44,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@strict_uploads
 def create(request: AuthedRequest) -> HttpResponse:
     organizations = submittable_organizations(request.user)
     if not organizations.exists():
@@ -55,6 +57,11 @@ def create(request: AuthedRequest) -> HttpResponse:
         initial={"organization": organizations.first()},
     )
     if request.method == "POST":
+        problem = upload_problem(request)
+        if problem is not None:
+            form.is_valid()
+            form.add_error("evidence", problem.message)
+            return _render_form(request, form, status=problem.status)
         if form.is_valid():
             try:
                 credential = services.credential_submit(
@@ -154,9 +161,15 @@ def detail(request: AuthedRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@strict_uploads
 def evidence_upload(request: AuthedRequest, code: str) -> HttpResponse:
     credential = get_credential_for(request.user, code, write=True)
     form = EvidenceForm(request.POST, request.FILES)
+    problem = upload_problem(request)
+    if problem is not None:
+        form.is_valid()
+        form.add_error("file", problem.message)
+        return _render_detail(request, credential, evidence_form=form, status=problem.status)
     if not form.is_valid() or form.inspected is None:
         return _render_detail(request, credential, evidence_form=form, status=form.upload_status)
     try:
