@@ -1,0 +1,41 @@
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+
+from carementor.lib.testing import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def current_totp(user) -> str:  # type: ignore[no-untyped-def]
+    secret = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def link_in(message, pattern: str) -> str:  # type: ignore[no-untyped-def]
+    match = re.search(pattern, message.body)
+    assert match, f"no link matching {pattern!r} in e-mail:\n{message.body}"
+    return match.group(0)
+
+
+@pytest.fixture
+def sign_in(page, live_server):  # type: ignore[no-untyped-def]
+    """Sign in through the real login form, answering the MFA prompt when there is one."""
+
+    def _sign_in(user, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=login]", user.email)
+        page.fill("input[name=password]", password)
+        page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+        if "/accounts/2fa/authenticate/" in page.url:
+            page.fill("input[name=code]", current_totp(user))
+            page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+        page.wait_for_url(re.compile(r"/dashboard/"))
+
+    return _sign_in
