@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from carementor.accounts.models import User
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorOut
@@ -411,7 +411,7 @@ def conflict_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: ConflictOut, **WRITE_ERRORS},
     summary="Declare a conflict of interest",
 )
-def conflict_create(request: HttpRequest, payload: ConflictIn) -> tuple[int, dict[str, Any]]:
+def conflict_create(request: HttpRequest, payload: ConflictIn) -> Status[dict[str, Any]]:
     user = _user(request)
     form = ConflictForm(payload.model_dump(), user=user)
     if not form.is_valid():
@@ -425,7 +425,7 @@ def conflict_create(request: HttpRequest, payload: ConflictIn) -> tuple[int, dic
         actor=user,
         request=request,
     )
-    return 201, _conflict_out(conflict)
+    return Status(201, _conflict_out(conflict))
 
 
 @router.delete(
@@ -433,10 +433,10 @@ def conflict_create(request: HttpRequest, payload: ConflictIn) -> tuple[int, dic
     response={204: None, **WRITE_ERRORS},
     summary="Withdraw a conflict of interest",
 )
-def conflict_delete(request: HttpRequest, code: str) -> tuple[int, None]:
+def conflict_delete(request: HttpRequest, code: str) -> Status[None]:
     user = _user(request)
     conflict_withdraw(get_conflict_for(user, code), actor=user, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Others' profiles ------------------------------------------------------------------

@@ -106,3 +106,43 @@ def asha_profile(mentee, vocab):  # type: ignore[no-untyped-def]
         languages=(vocab.english, vocab.tamil),
         competencies=((vocab.ehr_use, 2, 4), (vocab.clinical_reasoning, 3, None)),
     )
+
+
+def profile_post(**overrides: Any) -> dict[str, Any]:
+    """A complete, valid edit-page submission; override or drop (None) any field."""
+    data: dict[str, Any] = {
+        "full_name": "Dr Asha Raman",
+        "headline": "Paediatrics resident, Chennai",
+        "bio": "Second-year resident.",
+        "profession": "physician",
+        "career_stage": "resident",
+        "specialties": ["paediatrics", "paediatric-cardiology"],
+        "years_in_practice": "2",
+        "workplace": "Chennai Children's Teaching Hospital",
+        "languages": ["en", "ta"],
+        "country": "IN",
+        "region": "Tamil Nadu",
+        "city": "Chennai",
+        "timezone": "Asia/Kolkata",
+        "hours_per_month": "4",
+        "preferred_slots": ["weekday_evening", "weekend_morning"],
+        "shift_pattern": "on_call",
+        "meeting_formats": ["video", "phone"],
+        "goals": "A fellowship in paediatric cardiology.",
+        "interests": "Congenital heart disease.",
+        "roles_offered": ["peer"],
+        "roles_sought": ["mentor", "peer"],
+        "mentoring_capacity": "1",
+        "supervisor_email": "",
+        "visibility": "organization",
+        "competencies-TOTAL_FORMS": "2",
+        "competencies-INITIAL_FORMS": "0",
+        "competencies-0-competency": "ehr-use",
+        "competencies-0-level": "2",
+        "competencies-0-target_level": "4",
+        "competencies-1-competency": "telehealth",
+        "competencies-1-level": "",
+        "competencies-1-target_level": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
