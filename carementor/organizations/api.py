@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
@@ -149,7 +149,7 @@ def list_organizations(request: HttpRequest) -> QuerySet[Membership]:
 @router.post("/", response={201: OrganizationOut, **WRITE_ERRORS}, summary="Create (staff)")
 def create_organization(
     request: HttpRequest, payload: OrganizationCreateIn
-) -> tuple[int, OrganizationOut]:
+) -> Status[OrganizationOut]:
     organization = services.organization_create(
         name=payload.name,
         kind=payload.kind,
@@ -158,7 +158,7 @@ def create_organization(
         actor=request.user,
         request=request,
     )
-    return 201, _organization_out(Access(organization, None, True))
+    return Status(201, _organization_out(Access(organization, None, True)))
 
 
 @router.get("/{code}", response={200: OrganizationOut, **READ_ERRORS})
@@ -227,12 +227,12 @@ def set_member_roles(
     response={204: None, **WRITE_ERRORS},
     summary="Remove a member (admin) or leave (self)",
 )
-def remove_member(request: HttpRequest, code: str, membership_code: str) -> tuple[int, None]:
+def remove_member(request: HttpRequest, code: str, membership_code: str) -> Status[None]:
     access = get_access_for(request.user, code)
     membership = get_membership_for(request.user, access.organization, membership_code, write=True)
     with conflicts_as_409():
         services.membership_remove(membership, request.user, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Invitations --------------------------------------------------------------------------
@@ -254,9 +254,7 @@ def list_invitations(request: HttpRequest, code: str) -> QuerySet[Invitation]:
     response={201: InvitationOut, **WRITE_ERRORS},
     summary="Invite by e-mail (admin)",
 )
-def create_invitation(
-    request: HttpRequest, code: str, payload: InvitationIn
-) -> tuple[int, Invitation]:
+def create_invitation(request: HttpRequest, code: str, payload: InvitationIn) -> Status[Invitation]:
     access = get_access_for(request.user, code, role=Role.ADMIN)
     with conflicts_as_409():
         invitation = services.invitation_create(
@@ -266,7 +264,7 @@ def create_invitation(
             request.user,
             request=request,
         )
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.post(
@@ -286,12 +284,12 @@ def resend_invitation(request: HttpRequest, code: str, invitation_code: str) -> 
     response={204: None, **WRITE_ERRORS},
     summary="Revoke an invitation (admin)",
 )
-def revoke_invitation(request: HttpRequest, code: str, invitation_code: str) -> tuple[int, None]:
+def revoke_invitation(request: HttpRequest, code: str, invitation_code: str) -> Status[None]:
     access = get_access_for(request.user, code, role=Role.ADMIN)
     invitation = get_invitation_for(request.user, access.organization, invitation_code)
     with conflicts_as_409():
         services.invitation_revoke(invitation, request.user, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 def _invitation_from_token(token: str) -> Invitation:
@@ -325,8 +323,8 @@ def accept_invitation(request: HttpRequest, payload: AcceptIn) -> Membership:
     response={204: None, **WRITE_ERRORS},
     summary="Decline an invitation (the invitee)",
 )
-def decline_invitation(request: HttpRequest, payload: AcceptIn) -> tuple[int, None]:
+def decline_invitation(request: HttpRequest, payload: AcceptIn) -> Status[None]:
     invitation = _invitation_from_token(payload.token)
     with conflicts_as_409():
         services.invitation_decline(invitation, request.user, request=request)
-    return 204, None
+    return Status(204, None)

@@ -49,3 +49,13 @@ def link_in(message: Any) -> str:
     found = re.search(r"https?://\S+", message.body)
     assert found, message.body
     return found.group(0)
+
+
+@pytest.fixture
+def staff(db):  # type: ignore[no-untyped-def]
+    """Platform staff with MFA, who may act on every organization."""
+    from carementor.lib.testing import give_mfa, make_user
+
+    user = make_user("ops@carementor.example", full_name="Platform Ops", is_staff=True)
+    give_mfa(user)
+    return user
