@@ -87,7 +87,14 @@ def matchable_filter(
         return licence
     if kind == VerificationKind.IDENTITY_EMPLOYMENT:
         return identity_employment
-    non_clinical = models.Q(profile__profession__is_clinical=False)
+    from carementor.profiles.models import Profile
+
+    # People without a profession yet are treated as clinical: they need a licence.
+    non_clinical = models.Q(
+        models.Exists(
+            Profile.objects.filter(user=models.OuterRef("pk"), profession__is_clinical=False)
+        )
+    )
     return (non_clinical & identity_employment) | (~non_clinical & licence)
 
 

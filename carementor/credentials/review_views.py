@@ -186,8 +186,9 @@ def review_decide(request: AuthedRequest, code: str) -> HttpResponse:
         )
     except CredentialError as exc:
         credential.refresh_from_db()
-        form.add_error(None, exc.message)
-        return _render_review(request, credential, status=exc.status, decision_form=form)
+        return _render_review(
+            request, credential, status=exc.status, error=exc.message, decision_form=form
+        )
     if credential.pending_action:
         return _after(request, credential, _("Rejection proposed. A second reviewer must confirm."))
     return _after(
@@ -211,8 +212,9 @@ def review_revoke(request: AuthedRequest, code: str) -> HttpResponse:
         )
     except CredentialError as exc:
         credential.refresh_from_db()
-        form.add_error(None, exc.message)
-        return _render_review(request, credential, status=exc.status, revoke_form=form)
+        return _render_review(
+            request, credential, status=exc.status, error=exc.message, revoke_form=form
+        )
     if credential.pending_action:
         return _after(
             request,

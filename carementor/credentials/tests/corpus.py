@@ -42,7 +42,7 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 
 
 def pixel_flood_png() -> bytes:
-    """A few hundred bytes that claim to be a 100,000 × 100,000 image."""
+    """A few hundred bytes that claim to be a 100,000 by 100,000 image."""
     header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
