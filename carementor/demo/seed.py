@@ -1,0 +1,100 @@
+"""`seed_demo`, step by step. Each capability adds its own step (and module) here.
+
+Every step is deterministic for a given seed and idempotent: it keys rows by stable
+e-mail addresses, slugs or codes and creates only what is missing.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from carementor.demo.logins import DEMO_TOTP_SECRET, LoginRow, seed_logins
+from carementor.demo.organizations import seed_organizations
+from carementor.demo.people import seed_people
+from carementor.demo.vocabulary import Vocabulary
+from carementor.organizations.models import Organization
+
+# Every demo account shares it; printed by the command. Twelve characters or more, as the
+# password validators require of real accounts.
+DEMO_PASSWORD = "care-mentor-demo"
+DEFAULT_USERS = 300
+DEFAULT_SEED = 1
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    organizations: list[Organization]
+    logins: list[LoginRow]
+    people_requested: int
+    people_created: int
+    seconds: float
+
+
+def seed_demo(
+    *,
+    users: int = DEFAULT_USERS,
+    seed: int = DEFAULT_SEED,
+    progress: Callable[[int, int], None] | None = None,
+) -> SeedReport:
+    started = time.perf_counter()
+    vocabulary = Vocabulary.load()
+    # Hashing is deliberately slow (Argon2): do it once and share the hash.
+    password_hash = make_password(DEMO_PASSWORD)
+    with transaction.atomic():
+        organizations = seed_organizations()
+        logins = seed_logins(
+            vocabulary=vocabulary, organizations=organizations, password_hash=password_hash
+        )
+    created = seed_people(
+        users=users,
+        seed=seed,
+        vocabulary=vocabulary,
+        organizations=organizations,
+        password_hash=password_hash,
+        progress=progress,
+    )
+    return SeedReport(
+        organizations=list(organizations.values()),
+        logins=logins,
+        people_requested=users,
+        people_created=created,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def format_report(report: SeedReport) -> str:
+    lines = [
+        f"Demo data ready in {report.seconds:.1f} s: "
+        f"{report.people_requested} generated people ({report.people_created} new) in "
+        + ", ".join(organization.name for organization in report.organizations)
+        + ".",
+        "",
+        "Demo logins (every demo account, generated people too, uses the same password):",
+        "",
+    ]
+    headers = ("role", "e-mail", "password", "MFA (TOTP) secret", "name", "organization")
+    table = [headers] + [
+        (
+            row.role,
+            row.email,
+            DEMO_PASSWORD,
+            row.mfa_secret or "-",
+            row.full_name,
+            row.organizations,
+        )
+        for row in report.logins
+    ]
+    widths = [max(len(line[column]) for line in table) for column in range(len(headers) - 1)]
+    for line in table:
+        cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+        lines.append("  ".join([*cells, line[-1]]).rstrip())
+    lines += [
+        "",
+        f"Privileged logins need two-factor authentication: add the secret {DEMO_TOTP_SECRET}",
+        "to an authenticator app (time-based, 6 digits, issuer CareMentor) and enter its code",
+        "after the password. The demo e-mail addresses are already verified.",
+    ]
+    return "\n".join(lines)
