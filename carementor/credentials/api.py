@@ -6,7 +6,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -464,7 +464,7 @@ def list_mine(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]
 
 
 @router.post("", response={201: CredentialOut, **WRITE_ERRORS})
-def submit(request: HttpRequest, payload: CredentialIn) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, payload: CredentialIn) -> Status:
     """Record a credential for review by one of your organizations; add evidence next."""
     organization = Organization.objects.filter(
         code=payload.organization, memberships__user=_user(request)
@@ -478,7 +478,7 @@ def submit(request: HttpRequest, payload: CredentialIn) -> tuple[int, dict[str, 
         )
     except CredentialError as exc:
         raise _api_error(exc) from exc
-    return 201, _own(credential)
+    return Status(201, _own(credential))
 
 
 @router.get("/{code}", response={200: CredentialOut, **READ_ERRORS})
@@ -500,10 +500,10 @@ def update(request: HttpRequest, code: str, payload: CredentialUpdateIn) -> dict
 
 
 @router.delete("/{code}", response={204: None, **WRITE_ERRORS})
-def delete(request: HttpRequest, code: str) -> tuple[int, None]:
+def delete(request: HttpRequest, code: str) -> Status:
     credential = get_credential_for(_user(request), code, write=True)
     services.credential_delete(credential=credential, actor=_user(request), request=request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{code}/resubmit", response={200: CredentialOut, **WRITE_ERRORS})
@@ -519,9 +519,7 @@ def resubmit(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("/{code}/evidence", response={201: EvidenceOut, **UPLOAD_ERRORS})
-def upload_evidence(
-    request: HttpRequest, code: str, file: File[UploadedFile]
-) -> tuple[int, dict[str, Any]]:
+def upload_evidence(request: HttpRequest, code: str, file: File[UploadedFile]) -> Status:
     """Upload a PDF, PNG or JPEG (10 MB at most) as multipart form data, field `file`."""
     credential = get_credential_for(_user(request), code, write=True)
     try:
@@ -531,7 +529,7 @@ def upload_evidence(
         )
     except (UploadRejected, CredentialError) as exc:
         raise _api_error(exc) from exc
-    return 201, _evidence(evidence)
+    return Status(201, _evidence(evidence))
 
 
 @router.get("/{code}/evidence/{evidence_code}", response={200: None, **READ_ERRORS})
@@ -543,14 +541,14 @@ def download_evidence(request: HttpRequest, code: str, evidence_code: str) -> Ht
 
 
 @router.delete("/{code}/evidence/{evidence_code}", response={204: None, **WRITE_ERRORS})
-def delete_evidence(request: HttpRequest, code: str, evidence_code: str) -> tuple[int, None]:
+def delete_evidence(request: HttpRequest, code: str, evidence_code: str) -> Status:
     credential = get_credential_for(_user(request), code, write=True)
     evidence = get_object_or_404(EvidenceFile, credential=credential, code=evidence_code)
     try:
         services.evidence_delete(evidence=evidence, actor=_user(request), request=request)
     except CredentialError as exc:
         raise _api_error(exc) from exc
-    return 204, None
+    return Status(204, None)
 
 
 # --- The reviewer -------------------------------------------------------------------------
@@ -678,7 +676,7 @@ def review_second(request: HttpRequest, code: str, payload: SecondReviewIn) -> d
 
 
 @router.post("/review/{code}/lookup", response={201: RegisterCheckOut, **WRITE_ERRORS})
-def review_lookup(request: HttpRequest, code: str) -> tuple[int, dict[str, Any]]:
+def review_lookup(request: HttpRequest, code: str) -> Status:
     """Ask the issuing register's API (NPPES for NPIs, when enabled)."""
     credential = get_review_credential_for(_user(request), code)
     try:
@@ -687,13 +685,11 @@ def review_lookup(request: HttpRequest, code: str) -> tuple[int, dict[str, Any]]
         )
     except CredentialError as exc:
         raise _api_error(exc) from exc
-    return 201, _check(check)
+    return Status(201, _check(check))
 
 
 @router.post("/review/{code}/checks", response={201: RegisterCheckOut, **WRITE_ERRORS})
-def review_check(
-    request: HttpRequest, code: str, payload: RegisterCheckIn
-) -> tuple[int, dict[str, Any]]:
+def review_check(request: HttpRequest, code: str, payload: RegisterCheckIn) -> Status:
     """Record what you saw on the register's own website."""
     credential = get_review_credential_for(_user(request), code)
     check = services.register_check_record(
@@ -703,7 +699,7 @@ def review_check(
         note=payload.note,
         request=request,
     )
-    return 201, _check(check)
+    return Status(201, _check(check))
 
 
 def _check(check: RegisterCheck) -> dict[str, Any]:
