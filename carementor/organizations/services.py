@@ -158,8 +158,8 @@ def organization_update(
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not updatable: {sorted(unknown)}")
-    _require_admin(actor, organization)
     organization = _lock_organization(organization)
+    _require_admin(actor, organization)
     if "name" in changes:
         changes["name"] = str(changes["name"]).strip()
     if "country" in changes:
@@ -438,8 +438,9 @@ def membership_set_roles(
 ) -> Membership:
     """Replace a member's roles. The organization's last admin cannot lose the admin role."""
     granted = clean_roles(roles)
-    _require_admin(actor, membership.organization)
+    # Lock first, then check: an admin demoted a moment ago must not act on stale rights.
     _lock_organization(membership.organization)
+    _require_admin(actor, membership.organization)
     membership = (
         Membership.objects.select_for_update()
         .select_related("user", "organization")
@@ -470,9 +471,9 @@ def membership_remove(
 ) -> None:
     """Remove a member (admins) or leave (the member). The last admin cannot go."""
     leaving = membership.user_id == actor.pk
+    _lock_organization(membership.organization)
     if not leaving:
         _require_admin(actor, membership.organization)
-    _lock_organization(membership.organization)
     membership = (
         Membership.objects.select_for_update()
         .select_related("user", "organization")

@@ -216,13 +216,16 @@ def _filtered_members(access: Access, form: MemberFilterForm) -> QuerySet[Member
     return members
 
 
-def _row_context(access: Access, membership: Membership, error: str = "") -> dict[str, Any]:
+def _row_context(
+    access: Access, membership: Membership, error: str = "", *, saved: bool = False
+) -> dict[str, Any]:
     return {
         "access": access,
         "organization": access.organization,
         "member": membership,
         "role_choices": GRANTABLE_ROLES,
         "row_error": error,
+        "row_saved": saved,
     }
 
 
@@ -275,7 +278,7 @@ def member_roles(request: AuthedRequest, code: str, membership_code: str) -> Htt
             return render(
                 request,
                 "organizations/members.html#member-row",
-                _row_context(access, membership, error),
+                _row_context(access, membership, error, saved=not error),
             )
         if not error:
             messages.success(

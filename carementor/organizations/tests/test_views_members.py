@@ -103,7 +103,7 @@ def test_htmx_role_change_returns_the_row(login, org_admin, mentor, hospital):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<tr id="member-')
-    assert 'value="reviewer" checked' in html
+    assert 'value="reviewer" checked' in html and "Roles saved." in html
     assert Membership.objects.get(user=mentor).roles == ["member", "mentor", "reviewer"]
     event = AuditEvent.objects.get(action="membership.roles_changed")
     assert event.detail["before"] == ["member", "mentor"]
