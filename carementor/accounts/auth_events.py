@@ -1,4 +1,4 @@
-"""Audit logins, failed logins and MFA changes.
+"""Audit logins, failed logins, MFA changes and changes to sign-in credentials.
 
 django.contrib.auth and allauth report these only through signals, so this module is the
 one place CareMentor listens to signals.
@@ -6,6 +6,7 @@ one place CareMentor listens to signals.
 
 from typing import Any
 
+from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
@@ -59,3 +60,49 @@ def on_mfa_reset(
     sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
 ) -> None:
     record(user, "mfa.reset", user, request=request, detail={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authentication_failed)
+def on_mfa_failed(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    # The password was right but the second factor was not: worth a look.
+    record(
+        user,
+        "auth.mfa_failed",
+        user,
+        request=request,
+        outcome=AuditEvent.Outcome.FAILURE,
+        detail={"type": authenticator.type, "reauthentication": kw.get("reauthentication")},
+    )
+
+
+@receiver(account_signals.password_changed)
+def on_password_changed(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    record(user, "auth.password_changed", user, request=request)
+
+
+@receiver(account_signals.password_reset)
+def on_password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    record(user, "auth.password_reset", user, request=request)
+
+
+@receiver(account_signals.email_changed)
+def on_email_changed(
+    sender: Any,
+    request: HttpRequest,
+    user: Any,
+    from_email_address: Any,
+    to_email_address: Any,
+    **kwargs: Any,
+) -> None:
+    record(
+        user,
+        "auth.email_changed",
+        user,
+        request=request,
+        detail={
+            "from": from_email_address.email if from_email_address else "",
+            "to": to_email_address.email,
+        },
+    )

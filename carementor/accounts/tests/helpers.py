@@ -28,3 +28,9 @@ def sign_in(client, user: User, password: str = PASSWORD):  # type: ignore[no-un
         )
         assert response.status_code == 302, response.content.decode()[:2000]
     return response
+
+
+def reauthenticate(client, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Confirm the password again, as allauth asks before any change to MFA."""
+    response = client.post("/accounts/reauthenticate/", {"password": password})
+    assert response.status_code == 302, response.content.decode()[:2000]

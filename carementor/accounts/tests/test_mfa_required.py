@@ -12,18 +12,36 @@ from carementor.organizations.models import Membership
 PAGES = ["/dashboard/", "/settings/tokens/", "/settings/account/", "/"]
 
 
-@pytest.fixture(params=["coordinator", "reviewer", "admin", "staff"])
-def unenrolled(request, hospital) -> User:  # type: ignore[no-untyped-def]
+def make_unenrolled(role: str, organization) -> User:  # type: ignore[no-untyped-def]
     """A privileged person who has not turned on MFA yet."""
     user = make_user("unenrolled@example.org", full_name="Neha Verma")
-    if request.param == "staff":
+    if role == "staff":
         user.is_staff = True
         user.save()
     else:
-        membership = Membership(user=user, organization=hospital)
-        membership.set_roles([request.param])
+        membership = Membership(user=user, organization=organization)
+        membership.set_roles([role])
         membership.save()
     return user
+
+
+@pytest.fixture(params=["coordinator", "reviewer", "admin", "staff"])
+def each_unenrolled(request, hospital) -> User:  # type: ignore[no-untyped-def]
+    return make_unenrolled(request.param, hospital)
+
+
+@pytest.fixture
+def unenrolled(hospital) -> User:  # type: ignore[no-untyped-def]
+    return make_unenrolled("coordinator", hospital)
+
+
+def test_every_privileged_role_is_stopped_on_pages_and_the_api(client, each_unenrolled, bearer):  # type: ignore[no-untyped-def]
+    headers = bearer(each_unenrolled)
+    client.force_login(each_unenrolled)
+    assert client.get("/dashboard/")["Location"] == "/security/mfa-required/"
+    assert client.get("/api/v1/tokens").json()["code"] == "mfa_required"
+    client.logout()
+    assert client.get("/api/v1/tokens", **headers).json()["code"] == "mfa_required"
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -130,3 +148,19 @@ def test_losing_mfa_locks_them_out_again(login, coordinator):
         "/api/v1/tokens", data=json.dumps({"name": "x"}), content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_they_can_enrol_through_the_account_pages_and_then_get_through(client, each_unenrolled):  # type: ignore[no-untyped-def]
+    unenrolled = each_unenrolled
+    from carementor.accounts.tests.helpers import reauthenticate, sign_in, totp_code
+
+    sign_in(client, unenrolled)
+    assert client.get("/dashboard/")["Location"] == "/security/mfa-required/"
+    reauthenticate(client)
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert response.status_code == 302
+    # The recovery codes page they land on is theirs to see before anything else.
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get("/dashboard/").status_code == 200
