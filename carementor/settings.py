@@ -255,6 +255,9 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = True
     if env_bool("DJANGO_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Rate-limit sign-in failures per client, not per proxy: take the client address
+        # the one trusted proxy appends to X-Forwarded-For.
+        ALLAUTH_TRUSTED_PROXY_COUNT = 1
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
 # Organization invitations expire after this many days.
