@@ -126,11 +126,10 @@ SECTIONS: list[tuple[str, Any, list[str]]] = [
     ("visibility", _("Who can see your profile"), ["visibility"]),
 ]
 
-# A field whose value changes what another field may hold: validating one re-renders both.
+# Fields whose validity depends on each other: checking one refreshes the other's errors too.
 RELATED_FIELDS = {
     "roles_offered": ["mentoring_capacity"],
     "mentoring_capacity": ["roles_offered"],
-    "profession": ["specialties"],
 }
 
 
@@ -279,20 +278,17 @@ class ProfileForm(forms.Form):
             for id, legend, names in SECTIONS
         ]
 
-    def show_specialties_for_profession(self) -> None:
-        """Offer the chosen profession's specialties (and those already chosen), grouped.
+    def group_specialties(self) -> None:
+        """Show specialties in <optgroup>s, the chosen profession's group first.
 
-        Only what the page shows is narrowed; any known specialty is still accepted.
+        Every group stays on offer (a nurse may well work in informatics), and the list is
+        not narrowed on the fly: replacing it while someone is choosing would lose choices.
         """
         code = self["profession"].value()
         group = Profession.objects.filter(code=code).values_list("group", flat=True).first()
-        selected = {str(value) for value in self["specialties"].value() or []}
-        specialties = Specialty.objects.all()
-        if group:
-            specialties = specialties.filter(Q(profession_group=group) | Q(code__in=selected))
         field = self.fields["specialties"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.choices = grouped_specialty_choices(list(specialties), first_group=group)
+        field.choices = grouped_specialty_choices(list(Specialty.objects.all()), first_group=group)
 
     def profile_data(self) -> ProfileData:
         """The validated values, ready for profile_update()."""

@@ -46,7 +46,7 @@ def _edit_page(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    form.show_specialties_for_profession()
+    form.group_specialties()
     percent, missing = profile_missing(profile)
     return render(
         request,
@@ -89,8 +89,8 @@ def validate(request: AuthedRequest) -> HttpResponse:
     """Check one field of the edit form as the person fills it in (htmx).
 
     The whole form is posted, so rules that span fields (capacity needs a role offered)
-    are checked too; the field comes back with its errors, and any field whose validity
-    depends on it comes back as an out-of-band swap.
+    are checked too. The answer is that field's errors (empty when it is fine), plus the
+    errors of any field that depends on it as out-of-band swaps.
     """
     name = request.GET.get("field", "")
     profile = profile_for(request.user)
@@ -101,14 +101,12 @@ def validate(request: AuthedRequest) -> HttpResponse:
             return HttpResponseBadRequest(_("Unknown field."))
         row = formset.forms[int(index)]
         row.is_valid()
-        return render(request, "profiles/edit.html#competency-row", {"row": row})
+        return render(request, "profiles/edit.html#row-errors", {"row": row})
     form = ProfileForm(request.POST, user=request.user)
     if name not in form.fields:
         return HttpResponseBadRequest(_("Unknown field."))
     form.is_valid()
     related = RELATED_FIELDS.get(name, [])
-    if "specialties" in related or name == "specialties":
-        form.show_specialties_for_profession()
     return render(
         request,
         "profiles/validate.html",

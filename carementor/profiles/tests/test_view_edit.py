@@ -49,10 +49,14 @@ def test_existing_values_are_shown(login, mentee, asha_profile):
     assert 'name="competencies-' in html and '<option value="4" selected>4 · Proficient' in html
 
 
-def test_specialties_are_narrowed_to_the_profession_group(login, mentee, asha_profile):
+def test_specialties_are_grouped_with_the_profession_group_first(login, mentee, asha_profile):
     html = login(mentee).get("/profiles/me/").content.decode()
-    assert '<optgroup label="Medicine">' in html
-    assert 'value="general-nursing"' not in html
+    select = html[html.index('<select name="specialties"') :].split("</select>")[0]
+    groups = select.count("<optgroup")
+    assert groups > 2
+    # Alphabetically "Allied health" would come first; the profession's group leads instead.
+    assert select.index("<optgroup") == select.index('<optgroup label="Medicine">')
+    assert 'value="general-nursing"' in select  # other groups stay on offer
 
 
 def test_save_writes_everything_and_audits(login, mentee, mentor, vocab):
