@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carementor.credentials.schemes import SCHEME_CHOICES, SCHEMES, Kind, Scheme
+from carementor.credentials.schemes import SCHEMES, Kind, Scheme
 from carementor.lib.codes import new_code
 
 # What a reviewer confirms before verifying; every item must be ticked to verify.
@@ -149,7 +149,8 @@ class Credential(models.Model):
         related_name="credentials",
         verbose_name=_("reviewed by"),
     )
-    scheme = models.CharField(_("type"), max_length=40, choices=SCHEME_CHOICES)
+    # Validated against SCHEMES at the edge; no choices here, so a new scheme needs no migration.
+    scheme = models.CharField(_("type"), max_length=40)
     number = models.CharField(_("number"), max_length=60, blank=True)
     title = models.CharField(
         _("title"), max_length=160, blank=True, help_text=_("e.g. MD Paediatrics, MRCPCH.")

@@ -192,6 +192,17 @@ def validate_nmc_uk_pin(number: str, jurisdiction: str = "") -> Result:
     return Result(True, value)
 
 
+def validate_hcpc(number: str, jurisdiction: str = "") -> Result:
+    value = _compact(number)
+    if not re.fullmatch(r"[A-Z]{2,3}\d{4,6}", value):
+        return Result(
+            False,
+            value,
+            [str(_("An HCPC number is a profession prefix and digits, e.g. PH123456."))],
+        )
+    return Result(True, value)
+
+
 def _registration(name: Promise, *, max_len: int = 30) -> Validator:
     """Council registration numbers in India vary by council: letters, digits, / - and dots."""
 
@@ -324,6 +335,17 @@ _SCHEMES: list[Scheme] = [
         register_name="National Commission for Indian System of Medicine",
         register_url="https://ncismindia.org/",
     ),
+    Scheme(
+        "in_allied_council",
+        _("India: allied and healthcare professions council registration"),
+        Kind.LICENCE,
+        "IN",
+        _registration(_("allied health registration number")),
+        _("As printed on your NCAHP or state council certificate"),
+        issuing_body="National Commission for Allied and Healthcare Professions or a State Council",
+        register_name="National Commission for Allied and Healthcare Professions",
+        jurisdiction_required=True,
+    ),
     # --- United Kingdom ---
     Scheme(
         "gb_gmc",
@@ -368,6 +390,17 @@ _SCHEMES: list[Scheme] = [
         issuing_body="General Dental Council",
         register_name="GDC online register",
         register_url="https://olr.gdc-uk.org/SearchRegister",
+    ),
+    Scheme(
+        "gb_hcpc",
+        _("UK: HCPC registration number"),
+        Kind.LICENCE,
+        "GB",
+        validate_hcpc,
+        _("Profession prefix and digits, e.g. PH123456"),
+        issuing_body="Health and Care Professions Council",
+        register_name="HCPC register",
+        register_url="https://www.hcpc-uk.org/check-the-register/",
     ),
     # --- United States ---
     Scheme(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from carementor.demo.credentials import seed_credentials
 from carementor.demo.logins import DEMO_TOTP_SECRET, LoginRow, seed_logins
 from carementor.demo.organizations import seed_organizations
 from carementor.demo.people import seed_people
@@ -56,6 +57,7 @@ def seed_demo(
         password_hash=password_hash,
         progress=progress,
     )
+    seed_credentials(organizations=organizations, seed=seed)
     return SeedReport(
         organizations=list(organizations.values()),
         logins=logins,

@@ -11,3 +11,13 @@ register = template.Library()
 def credential_badge(user: Any) -> dict[str, Any]:
     """Usage: {% load credentials_tags %}{% credential_badge profile.user %}"""
     return {"verified": verified_summary(user)}
+
+
+@register.simple_tag
+def is_credential_reviewer(user: Any) -> bool:
+    """Usage: {% is_credential_reviewer user as reviews %} — for the navigation."""
+    from carementor.organizations.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(user=user, is_reviewer=True).exists()

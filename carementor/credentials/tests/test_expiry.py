@@ -24,7 +24,9 @@ def test_expires_past_credentials_and_notifies(mentor, hospital, on_commit):
     credential = make_credential(
         mentor, hospital, status=Status.VERIFIED, expires_on=DAY - datetime.timedelta(days=1)
     )
-    still_fine = make_credential(mentor, hospital, scheme="gb_nmc", number="12A3456E", status=Status.VERIFIED, expires_on=DAY)
+    still_fine = make_credential(
+        mentor, hospital, scheme="gb_nmc", number="12A3456E", status=Status.VERIFIED, expires_on=DAY
+    )
 
     run(on_commit)
 
@@ -32,7 +34,10 @@ def test_expires_past_credentials_and_notifies(mentor, hospital, on_commit):
     still_fine.refresh_from_db()
     assert credential.status == Status.EXPIRED
     assert still_fine.status == Status.VERIFIED
-    assert AuditEvent.objects.filter(action="credential.expired", target_id=credential.code).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="credential.expired", target_id=credential.code).count()
+        == 1
+    )
     assert [m.subject for m in mail.outbox] == [
         "[CareMentor] Your credential has expired",
         "[CareMentor] Your credential expires soon",
@@ -57,7 +62,11 @@ def test_reminders_30_and_7_days_before_once_each(mentor, hospital, on_commit):
         run(on_commit)
         run(on_commit)
     assert len(mail.outbox) == 2
-    assert list(ExpiryNotice.objects.filter(credential=credential).values_list("days_before", flat=True).order_by("-days_before")) == [30, 7]
+    assert list(
+        ExpiryNotice.objects.filter(credential=credential)
+        .values_list("days_before", flat=True)
+        .order_by("-days_before")
+    ) == [30, 7]
 
     with time_machine.travel(datetime.datetime(2026, 4, 1, 6, 0, tzinfo=datetime.UTC), tick=False):
         assert not is_matchable(mentor, verification_kind="licence")  # the rule needs no command
@@ -68,7 +77,9 @@ def test_reminders_30_and_7_days_before_once_each(mentor, hospital, on_commit):
 
 @time_machine.travel(datetime.datetime(2026, 3, 1, 6, 0, tzinfo=datetime.UTC), tick=False)
 def test_a_late_first_sighting_sends_only_the_nearest_reminder(mentor, hospital, on_commit):
-    make_credential(mentor, hospital, status=Status.VERIFIED, expires_on=DAY + datetime.timedelta(days=5))
+    make_credential(
+        mentor, hospital, status=Status.VERIFIED, expires_on=DAY + datetime.timedelta(days=5)
+    )
     run(on_commit)
     assert ExpiryNotice.objects.get().days_before == 7
     assert len(mail.outbox) == 1
@@ -76,7 +87,9 @@ def test_a_late_first_sighting_sends_only_the_nearest_reminder(mentor, hospital,
 
 @time_machine.travel(datetime.datetime(2026, 3, 1, 6, 0, tzinfo=datetime.UTC), tick=False)
 def test_dry_run_changes_nothing(mentor, hospital, capsys):
-    credential = make_credential(mentor, hospital, status=Status.VERIFIED, expires_on=DAY - datetime.timedelta(days=3))
+    credential = make_credential(
+        mentor, hospital, status=Status.VERIFIED, expires_on=DAY - datetime.timedelta(days=3)
+    )
     call_command("credentials_expire", "--dry-run")
     credential.refresh_from_db()
     assert credential.status == Status.VERIFIED
