@@ -16,7 +16,7 @@ from carementor.accounts.forms import MAX_TOKEN_DAYS
 from carementor.accounts.models import PersonalAccessToken, User
 from carementor.accounts.permissions import get_token_for
 from carementor.accounts.services import account_update, token_create, token_revoke
-from carementor.lib.api_errors import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, ApiError
+from carementor.lib.api_errors import AUTH_ERRORS, READ_ERRORS, ApiError, ErrorOut
 from carementor.lib.timezones import validate_timezone
 from carementor.organizations.models import Membership
 
@@ -109,7 +109,9 @@ def me_read(request: HttpRequest) -> dict[str, Any]:
     return _me(_user(request))
 
 
-@router.patch("/me", response={200: MeOut, **WRITE_ERRORS}, summary="Change my account settings")
+@router.patch(
+    "/me", response={200: MeOut, **AUTH_ERRORS, 422: ErrorOut}, summary="Change my account settings"
+)
 def me_update(request: HttpRequest, payload: MePatchIn) -> dict[str, Any]:
     user = _user(request)
     account_update(
@@ -161,7 +163,9 @@ class TokenIn(Schema):
         return value
 
 
-@router.get("/tokens", response={200: list[TokenOut], **AUTH_ERRORS}, summary="My API tokens")
+@router.get(
+    "/tokens", response={200: list[TokenOut], **AUTH_ERRORS, 422: ErrorOut}, summary="My API tokens"
+)
 @paginate(PageNumberPagination, page_size=20)
 def tokens_list(request: HttpRequest) -> Any:
     return PersonalAccessToken.objects.filter(user=_user(request))
@@ -169,7 +173,7 @@ def tokens_list(request: HttpRequest) -> Any:
 
 @router.post(
     "/tokens",
-    response={201: TokenCreatedOut, **WRITE_ERRORS},
+    response={201: TokenCreatedOut, **AUTH_ERRORS, 409: ErrorOut, 422: ErrorOut},
     summary="Create an API token",
     description=(
         "Only with the session: a token cannot create tokens, so a leaked token cannot "

@@ -4,8 +4,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from carementor.accounts.mfa import mfa_exempt_path, privileged_without_mfa
 
@@ -74,5 +76,8 @@ class RequireMFAForPrivilegedMiddleware:
                     },
                     status=403,
                 )
+            if request.headers.get("HX-Request") == "true":
+                # A plain redirect would swap the enrolment page into a fragment.
+                return HttpResponseClientRedirect(reverse("mfa_required"))
             return redirect("mfa_required")
         return self.get_response(request)

@@ -39,7 +39,9 @@ WITH_MFA = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ANONYMOUS)
 def test_anonymous_pages(client, path):
-    assert_page_in_our_layout(client.get(path))
+    response = client.get(path)
+    assert_page_in_our_layout(response)
+    assert 'class=""' not in response.content.decode()
 
 
 def test_the_email_confirmation_page(client, db):

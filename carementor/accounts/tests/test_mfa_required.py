@@ -164,3 +164,9 @@ def test_they_can_enrol_through_the_account_pages_and_then_get_through(client, e
     # The recovery codes page they land on is theirs to see before anything else.
     assert client.get(response["Location"]).status_code == 200
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_htmx_requests_are_sent_to_enrol_as_a_whole_page(login, unenrolled):
+    response = login(unenrolled).get("/dashboard/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/security/mfa-required/"

@@ -197,3 +197,16 @@ def test_another_persons_token_is_404(login, mentee, outsider):
 
 def test_an_unknown_code_is_404(login, mentee):
     assert login(mentee).delete("/api/v1/tokens/nosuchcode").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1"])
+def test_a_bad_page_is_422(login, mentee, page):
+    response = login(mentee).get(f"/api/v1/tokens?page={page}")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+
+
+def test_a_page_past_the_end_is_empty(login, mentee):
+    token_create(mentee, "script")
+    body = login(mentee).get("/api/v1/tokens?page=9").json()
+    assert body == {"items": [], "count": 1}
