@@ -69,7 +69,9 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def nppes(settings):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     settings.CAREMENTOR_NPPES_ENABLED = "true"
     settings.CAREMENTOR_NPPES_URL = f"http://127.0.0.1:{server.server_address[1]}/api/"
     yield server

@@ -45,7 +45,9 @@ class _Handler(socketserver.BaseRequestHandler):
 def clamd_stub(settings):
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Handler)
     server.scanned = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     settings.CAREMENTOR_CLAMD_HOST = f"127.0.0.1:{server.server_address[1]}"
     yield server
