@@ -180,3 +180,17 @@ def test_badge_shows_who_and_when_but_never_the_number(mentor, reviewer, hospita
     assert summary[0].verified_by == "Priya Nair"
     assert "Priya Nair" in html and "Chennai Children" in html
     assert "7654321" not in html and "12A3456E" not in html
+
+
+def test_new_form_page(login, mentor, hospital):
+    content = login(mentor).get("/credentials/new/").content.decode()
+    assert 'hx-post="/credentials/validate/"' in content
+    assert 'enctype="multipart/form-data"' in content
+    assert "Chennai Children" in content
+
+
+def test_new_form_without_an_organization_sends_you_back(login, mentor):
+    mentor.memberships.all().delete()
+    response = login(mentor).get("/credentials/new/")
+    assert response.status_code == 302
+    assert response["Location"] == "/credentials/"

@@ -315,3 +315,24 @@ def test_review_policy_is_for_org_admins(login, reviewer, org_admin, hospital):
     assert response.status_code == 302
     assert ReviewPolicy.objects.get(organization=hospital).four_eyes is False
     assert AuditEvent.objects.filter(action="credential.review_policy_changed").exists()
+
+
+def test_review_home_goes_to_the_only_queue(login, reviewer, hospital, outsider):
+    response = login(reviewer).get("/credentials/review/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/credentials/review/org/{hospital.code}/"
+    assert login(outsider).get("/credentials/review/").status_code == 302  # their own trust
+
+
+def test_review_home_lists_several_queues(login, reviewer, trust, submitted):
+    from carementor.organizations.models import Membership
+
+    Membership.objects.create(user=reviewer, organization=trust, is_reviewer=True)
+    content = login(reviewer).get("/credentials/review/").content.decode()
+    assert "Chennai Children" in content and "Leeds Teaching" in content
+    assert "1 waiting" in content
+
+
+def test_nav_shows_the_queue_to_reviewers_only(login, reviewer, mentee):
+    assert "Review queue" in login(reviewer).get("/credentials/").content.decode()
+    assert "Review queue" not in login(mentee).get("/credentials/").content.decode()
