@@ -16,13 +16,12 @@ from ninja import Field, Query, Router, Schema, Status
 from carementor.accounts.models import User
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorOut
 from carementor.lib.timezones import timezone_names
+from carementor.profiles.competency_forms import BaseCompetencyFormSet, competency_formset
 from carementor.profiles.completeness import profile_missing
 from carementor.profiles.forms import (
-    BaseCompetencyFormSet,
     ConflictForm,
     DirectoryFilterForm,
     ProfileForm,
-    competency_formset,
     profile_form_initial,
 )
 from carementor.profiles.models import (
@@ -491,17 +490,25 @@ def profile_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 # --- Vocabularies ----------------------------------------------------------------------
 
 
-@vocabularies.get("/professions", response={200: list[ProfessionOut], **READ_ERRORS})
+@vocabularies.get(
+    "/professions", response={200: list[ProfessionOut], **READ_ERRORS}, summary="Professions"
+)
 def vocabulary_professions(request: HttpRequest) -> QuerySet[Profession]:
     return Profession.objects.all()
 
 
-@vocabularies.get("/career-stages", response={200: list[CareerStageOut], **READ_ERRORS})
+@vocabularies.get(
+    "/career-stages", response={200: list[CareerStageOut], **READ_ERRORS}, summary="Career stages"
+)
 def vocabulary_career_stages(request: HttpRequest) -> QuerySet[CareerStage]:
     return CareerStage.objects.all()
 
 
-@vocabularies.get("/specialties", response={200: list[SpecialtyOut], **READ_ERRORS})
+@vocabularies.get(
+    "/specialties",
+    response={200: list[SpecialtyOut], **READ_ERRORS},
+    summary="Specialties (NUCC codes where one exists)",
+)
 def vocabulary_specialties(
     request: HttpRequest, profession_group: str = ""
 ) -> list[dict[str, Any]]:
@@ -520,21 +527,31 @@ def vocabulary_specialties(
     ]
 
 
-@vocabularies.get("/competencies", response={200: list[CompetencyOut], **READ_ERRORS})
+@vocabularies.get(
+    "/competencies",
+    response={200: list[CompetencyOut], **READ_ERRORS},
+    summary="Competencies, incl. digital health",
+)
 def vocabulary_competencies(request: HttpRequest) -> QuerySet[Competency]:
     return Competency.objects.all()
 
 
-@vocabularies.get("/languages", response={200: list[LanguageOut], **READ_ERRORS})
+@vocabularies.get(
+    "/languages", response={200: list[LanguageOut], **READ_ERRORS}, summary="Languages (ISO 639)"
+)
 def vocabulary_languages(request: HttpRequest) -> QuerySet[Language]:
     return Language.objects.all()
 
 
-@vocabularies.get("/countries", response={200: list[CountryOut], **READ_ERRORS})
+@vocabularies.get(
+    "/countries", response={200: list[CountryOut], **READ_ERRORS}, summary="Countries (ISO 3166-1)"
+)
 def vocabulary_countries(request: HttpRequest) -> QuerySet[Country]:
     return Country.objects.all()
 
 
-@vocabularies.get("/timezones", response={200: list[str], **READ_ERRORS})
+@vocabularies.get(
+    "/timezones", response={200: list[str], **READ_ERRORS}, summary="Timezones (IANA)"
+)
 def vocabulary_timezones(request: HttpRequest) -> list[str]:
     return timezone_names()

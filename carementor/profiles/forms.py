@@ -4,7 +4,6 @@ Vocabulary fields take codes (profession code, ISO language code …), the same 
 identifiers the API uses, so an API payload can be checked by binding it to these forms.
 """
 
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from django import forms
@@ -16,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from carementor.accounts.models import User
 from carementor.lib.timezones import validate_timezone
 from carementor.organizations.models import Membership, Organization
-from carementor.profiles.labels import competency_domain_label, grouped_specialty_choices
+from carementor.profiles.labels import grouped_specialty_choices
 from carementor.profiles.models import (
     CareerStage,
-    Competency,
     Country,
     Language,
     MeetingFormat,
@@ -31,15 +29,7 @@ from carementor.profiles.models import (
     Specialty,
     Visibility,
 )
-from carementor.profiles.services import CompetencyLevel, ProfileData
-
-LEVELS = [
-    (1, _("1 · Novice")),
-    (2, _("2 · Advanced beginner")),
-    (3, _("3 · Competent")),
-    (4, _("4 · Proficient")),
-    (5, _("5 · Expert")),
-]
+from carementor.profiles.services import ProfileData
 
 NO_ROLES_OFFERED = _(
     "You offer no roles. Tick at least one role under “Roles I offer”, or set this to 0."
@@ -355,145 +345,6 @@ def profile_form_initial(profile: Profile) -> dict[str, Any]:
         "supervisor_email": profile.supervisor.email if profile.supervisor else "",
         "visibility": profile.visibility,
     }
-
-
-# --- Competencies ---------------------------------------------------------------------
-
-
-class CompetencyLevelForm(forms.Form):
-    """One competency's self-rated level (blank: not rated) and an optional target."""
-
-    competency = forms.CharField(max_length=60, widget=forms.HiddenInput)
-    level = forms.TypedChoiceField(
-        label=_("Your level"),
-        choices=[("", _("Not rated")), *LEVELS],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    target_level = forms.TypedChoiceField(
-        label=_("Where you want to be"),
-        choices=[("", _("No target")), *LEVELS],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-
-    def __init__(self, *args: Any, competencies: Mapping[str, Competency], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.competencies = competencies
-        self.competency_obj = competencies.get(str(self["competency"].value() or ""))
-        name = self.competency_obj.name if self.competency_obj else ""
-        # The row's header names the competency; screen readers need it on each select too.
-        self.fields["level"].widget.attrs["aria-label"] = _("Your level: %(name)s") % {"name": name}
-        self.fields["target_level"].widget.attrs["aria-label"] = _(
-            "Where you want to be: %(name)s"
-        ) % {"name": name}
-
-    def clean_competency(self) -> Competency:
-        code = self.cleaned_data["competency"]
-        competency = self.competencies.get(code)
-        if competency is None:
-            raise ValidationError(
-                _("“%(value)s” is not a known competency."), params={"value": code}
-            )
-        return competency
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        level, target = data.get("level"), data.get("target_level")
-        if target is not None and level is None:
-            self.add_error("target_level", _("Rate your current level first."))
-        elif target is not None and level is not None and target <= level:
-            self.add_error(
-                "target_level",
-                _("A target must be above your current level (%(level)s).") % {"level": level},
-            )
-        return data
-
-    def domain_label(self) -> str:
-        return competency_domain_label(self.competency_obj) if self.competency_obj else ""
-
-
-class BaseCompetencyFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        seen: set[str] = set()
-        for form in self.forms:
-            competency = form.cleaned_data.get("competency")
-            if competency is None:
-                continue
-            if competency.code in seen:
-                raise ValidationError(
-                    _("“%(value)s” is listed twice."), params={"value": competency.code}
-                )
-            seen.add(competency.code)
-
-    def levels(self) -> list[CompetencyLevel]:
-        """Rated rows only: a blank level means the person left it out."""
-        return [
-            CompetencyLevel(
-                form.cleaned_data["competency"],
-                form.cleaned_data["level"],
-                form.cleaned_data["target_level"],
-            )
-            for form in self.forms
-            if form.cleaned_data.get("level") is not None
-        ]
-
-    def groups(self) -> list[tuple[str, list[CompetencyLevelForm]]]:
-        """Rows grouped for the page: digital health together, then each domain."""
-        groups: dict[str, list[CompetencyLevelForm]] = {}
-        for form in self.forms:
-            groups.setdefault(form.domain_label() or str(_("Other")), []).append(form)
-        digital = str(competency_domain_label(Competency(is_digital=True)))
-        return sorted(groups.items(), key=lambda item: (item[0] != digital, item[0]))
-
-
-CompetencyFormSet = forms.formset_factory(
-    CompetencyLevelForm, formset=BaseCompetencyFormSet, extra=0, max_num=500, absolute_max=500
-)
-COMPETENCY_PREFIX = "competencies"
-
-
-def competency_formset(
-    profile: Profile, data: Any = None, *, rows: list[dict[str, Any]] | None = None
-) -> BaseCompetencyFormSet:
-    """The competency grid: one row per competency in the vocabulary, with the person's levels.
-
-    With ``rows`` (from the API) the formset holds exactly those rows instead.
-    """
-    competencies = {c.code: c for c in Competency.objects.all()}
-    if rows is not None:
-        data = {
-            f"{COMPETENCY_PREFIX}-TOTAL_FORMS": str(len(rows)),
-            f"{COMPETENCY_PREFIX}-INITIAL_FORMS": "0",
-        }
-        for index, row in enumerate(rows):
-            for key, value in row.items():
-                data[f"{COMPETENCY_PREFIX}-{index}-{key}"] = "" if value is None else str(value)
-    initial = None
-    if data is None:
-        levels = {row.competency_id: row for row in profile.competency_levels.all()}
-        initial = [
-            {
-                "competency": competency.code,
-                "level": levels[competency.pk].level if competency.pk in levels else None,
-                "target_level": (
-                    levels[competency.pk].target_level if competency.pk in levels else None
-                ),
-            }
-            for competency in competencies.values()
-        ]
-    formset = CompetencyFormSet(
-        data,
-        initial=initial,
-        prefix=COMPETENCY_PREFIX,
-        form_kwargs={"competencies": competencies},
-    )
-    assert isinstance(formset, BaseCompetencyFormSet)
-    return formset
 
 
 # --- Conflicts of interest ------------------------------------------------------------

@@ -9,15 +9,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carementor.lib.http import AuthedRequest
 from carementor.lib.timezones import timezone_names
+from carementor.profiles.competency_forms import (
+    COMPETENCY_PREFIX,
+    BaseCompetencyFormSet,
+    competency_formset,
+)
 from carementor.profiles.completeness import profile_missing
 from carementor.profiles.forms import (
-    COMPETENCY_PREFIX,
     RELATED_FIELDS,
-    BaseCompetencyFormSet,
     ConflictForm,
     DirectoryFilterForm,
     ProfileForm,
-    competency_formset,
     profile_form_initial,
 )
 from carementor.profiles.labels import grouped_competency_levels

@@ -146,3 +146,35 @@ def profile_post(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def queries_for(client: Any, url: str) -> int:
+    """How many queries one GET takes: a baseline for the N+1 guards.
+
+    The guards compare a page of many rows with a page of a few rather than with a fixed
+    number, so layout queries added elsewhere (navigation, middleware) do not break them.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm per-process caches first
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def add_colleagues(organization: Any, vocab: Any, count: int, *, start: int = 0) -> None:
+    from carementor.lib.testing import add_member, make_user
+
+    for number in range(start, start + count):
+        user = make_user(f"p{number:02d}@example.org", full_name=f"Person {number:02d}")
+        add_member(user, organization)
+        make_profile(
+            user,
+            profession=vocab.physician,
+            career_stage=vocab.resident,
+            country=vocab.india,
+            roles_offered=["peer"],
+            specialties=(vocab.paediatrics, vocab.paediatric_cardiology),
+            languages=(vocab.english, vocab.tamil),
+        )
