@@ -170,3 +170,9 @@ def test_htmx_requests_are_sent_to_enrol_as_a_whole_page(login, unenrolled):
     response = login(unenrolled).get("/dashboard/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/security/mfa-required/"
+
+
+def test_the_explanation_page_tells_a_plain_member_it_is_optional(login, mentee):
+    html = login(mentee).get("/security/mfa-required/").content.decode()
+    assert "Your roles do not require it" in html
+    assert "You hold a role that can see other people" not in html
