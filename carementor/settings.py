@@ -183,6 +183,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "CareMentor"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
 MFA_PASSKEY_LOGIN_ENABLED = False
+# Coordinators, reviewers and admins must have MFA, and must still be able to change their
+# address; the change waits for the new address to be verified (ACCOUNT_CHANGE_EMAIL).
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 # Background work (django-tasks). Tests run tasks immediately.
 TASKS = {

@@ -70,11 +70,19 @@ def test_a_bad_address_is_refused(client, mentee):
     assert EmailAddress.objects.filter(user=mentee).count() == 1
 
 
-def test_with_mfa_on_the_address_cannot_change(client, coordinator):
-    # allauth's default (MFA_ALLOW_UNVERIFIED_EMAIL off): an account protected by MFA cannot
-    # add an unverified address, so a squatter cannot lock out the address's real owner.
+def test_with_mfa_the_address_changes_only_after_verifying_it(client, coordinator):
+    # MFA_ALLOW_UNVERIFIED_EMAIL is on so privileged people can change address at all; the
+    # change still waits for the new address to be verified (ACCOUNT_CHANGE_EMAIL).
     sign_in(client, coordinator)
     response = client.post("/accounts/email/", {"action_add": "", "email": "mary.t@example.org"})
-    assert response.status_code == 200
-    assert "two-factor authentication" in response.content.decode()
-    assert not EmailAddress.objects.filter(email="mary.t@example.org").exists()
+    assert response.status_code == 302
+    coordinator.refresh_from_db()
+    assert coordinator.email == "mary@example.org"
+    assert not EmailAddress.objects.filter(email="mary.t@example.org", verified=True).exists()
+
+    message = next(m for m in mail.outbox if m.to == ["mary.t@example.org"])
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", message.body)
+    assert link
+    client.post(link.group(1))
+    coordinator.refresh_from_db()
+    assert coordinator.email == "mary.t@example.org"

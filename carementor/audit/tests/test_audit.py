@@ -1,0 +1,32 @@
+import pytest
+from django.test import RequestFactory, override_settings
+
+from carementor.audit.models import AuditEvent
+from carementor.audit.services import client_ip, record
+
+
+def test_events_are_append_only(db, mentee):
+    event = record(mentee, "test.happened", mentee)
+    assert event.actor_email == "asha@example.org"
+    assert event.target_type == "accounts.user" and event.target_id == mentee.code
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().update(action="x")
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().delete()
+
+
+def test_client_ip_is_the_peer_without_a_trusted_proxy():
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(request) == "10.0.0.5"
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_client_ip_behind_one_trusted_proxy_ignores_spoofed_hops():
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
+    )
+    assert client_ip(request) == "203.0.113.9"
