@@ -7,16 +7,15 @@ years in practice fit the career stage, languages fit the place, mentors rate th
 higher (except, often, on digital skills — the reverse-mentoring gap).
 """
 
-import itertools
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import TypeVar
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from faker.providers.person.en_GB import Provider as GBNames
 from faker.providers.person.en_IN import Provider as INNames
 from faker.providers.person.en_US import Provider as USNames
@@ -24,7 +23,7 @@ from faker.providers.person.en_US import Provider as USNames
 from carementor.demo import texts
 from carementor.demo.organizations import ORGANIZATIONS, OrganizationSpec, Site
 from carementor.demo.records import PersonData, ProfileData, existing_emails, write_people
-from carementor.demo.rng import code_from, rng_for
+from carementor.demo.rng import Weighted, code_from, rng_for
 from carementor.demo.vocabulary import ProfessionRef, SpecialtyRef, Vocabulary
 from carementor.organizations.models import Organization
 from carementor.profiles.models import MeetingFormat, MentoringRole, ShiftPattern, Slot
@@ -34,16 +33,40 @@ CHUNK_SIZE = 5000
 # Fixed so that the same seed gives the same join dates whenever it runs.
 EPOCH = datetime(2025, 6, 1, tzinfo=UTC)
 
-WORKING_STAGES = (
-    ("intern", 6),
-    ("resident", 18),
-    ("early-career", 22),
-    ("mid-career", 26),
-    ("senior", 22),
-    ("retired", 4),
+WORKING_STAGES = Weighted(
+    [
+        ("intern", 6),
+        ("resident", 18),
+        ("early-career", 22),
+        ("mid-career", 26),
+        ("senior", 22),
+        ("retired", 4),
+    ]
 )
 # A college's non-student staff are mostly its faculty.
-FACULTY_STAGES = (("early-career", 20), ("mid-career", 45), ("senior", 35))
+FACULTY_STAGES = Weighted([("early-career", 20), ("mid-career", 45), ("senior", 35)])
+SHIFTS_NURSING = Weighted(
+    [
+        (ShiftPattern.ROTATING.value, 0.5),
+        (ShiftPattern.NIGHTS.value, 0.2),
+        (ShiftPattern.REGULAR.value, 0.3),
+    ]
+)
+SHIFTS_TRAINEE_DOCTOR = Weighted(
+    [
+        (ShiftPattern.ON_CALL.value, 0.5),
+        (ShiftPattern.ROTATING.value, 0.4),
+        (ShiftPattern.REGULAR.value, 0.1),
+    ]
+)
+SHIFTS_OTHER = Weighted(
+    [
+        (ShiftPattern.REGULAR.value, 0.7),
+        (ShiftPattern.FLEXIBLE.value, 0.2),
+        (ShiftPattern.ROTATING.value, 0.1),
+    ]
+)
+VISIBILITY = Weighted([("organization", 0.7), ("platform", 0.25), ("private", 0.05)])
 YEARS = {
     "student": (0, 0),
     "intern": (0, 1),
@@ -144,16 +167,14 @@ class NamePool:
         self.last = self._weighted(last)
 
     @staticmethod
-    def _weighted(names: Names) -> tuple[list[str], list[float]]:
-        weights = list(names.values()) if isinstance(names, Mapping) else [1.0] * len(names)
-        return list(names), list(itertools.accumulate(weights))
+    def _weighted(names: Names) -> Weighted[str]:
+        if isinstance(names, Mapping):
+            return Weighted(names.items())
+        return Weighted((name, 1.0) for name in names)
 
     def pick(self, rng: random.Random, *, female: bool) -> tuple[str, str]:
-        first_names, first_weights = self.female if female else self.male
-        last_names, last_weights = self.last
-        first = rng.choices(first_names, cum_weights=first_weights)[0]
-        last = rng.choices(last_names, cum_weights=last_weights)[0]
-        return first, last
+        first = (self.female if female else self.male).pick(rng)
+        return first, self.last.pick(rng)
 
 
 @cache
@@ -166,15 +187,6 @@ def name_pools() -> dict[str, NamePool]:
             texts.KERALA_FIRST_NAMES_FEMALE, texts.KERALA_FIRST_NAMES_MALE, texts.KERALA_LAST_NAMES
         ),
     }
-
-
-T = TypeVar("T")
-
-
-def _weighted_choice(rng: random.Random, options: Sequence[tuple[T, float]]) -> T:
-    values = [value for value, _weight in options]
-    weights = [weight for _value, weight in options]
-    return rng.choices(values, weights=weights)[0]
 
 
 def _ascii(name: str) -> str:
@@ -206,6 +218,14 @@ class PeopleGenerator:
         self.vocabulary = vocabulary
         self.seed = seed
         self._specialty_pools: dict[str, tuple[SpecialtyRef, ...]] = {}
+        self._per_org: dict[str, tuple[Weighted[Any], Weighted[Any], Weighted[Any]]] = {
+            spec.slug: (
+                Weighted((site, site.weight) for site in spec.sites),
+                Weighted(spec.professions),
+                Weighted(spec.name_locales),
+            )
+            for spec in ORGANIZATIONS
+        }
         competencies = vocabulary.competencies.values()
         self.digital = [ref.code for ref in competencies if ref.is_digital]
         groups = {profession.group for profession in vocabulary.professions.values()}
@@ -240,10 +260,9 @@ class PeopleGenerator:
     def identity(self, index: int) -> "Identity":
         """Who person ``index`` is (enough for the e-mail address that keys them)."""
         rng = rng_for("carementor-demo", self.seed, index)
-        spec = _weighted_choice(rng, ORGANIZATION_SHARES)
-        site = _weighted_choice(rng, [(site, site.weight) for site in spec.sites])
-        profession = self.vocabulary.professions[_weighted_choice(rng, spec.professions)]
-        locale = _weighted_choice(rng, spec.name_locales)
+        spec = ORGANIZATION_CHOICE.pick(rng)
+        site, profession_code, locale = (choice.pick(rng) for choice in self._per_org[spec.slug])
+        profession = self.vocabulary.professions[profession_code]
         female = rng.random() < (0.85 if profession.group == "nursing" else 0.5)
         first, last = name_pools()[locale].pick(rng, female=female)
         email = f"{_ascii(first)}.{_ascii(last)}{index}@{spec.domain}"
@@ -266,7 +285,7 @@ class Identity:
     email: str
 
 
-ORGANIZATION_SHARES = [(org, org.share) for org in ORGANIZATIONS]
+ORGANIZATION_CHOICE = Weighted((org, org.share) for org in ORGANIZATIONS)
 
 
 def _person(gen: PeopleGenerator, identity: Identity) -> PersonData:
@@ -281,9 +300,9 @@ def _person(gen: PeopleGenerator, identity: Identity) -> PersonData:
     if is_student:
         stage = "student"
     elif spec.kind == Organization.Kind.NURSING_COLLEGE:
-        stage = _weighted_choice(rng, FACULTY_STAGES)
+        stage = FACULTY_STAGES.pick(rng)
     else:
-        stage = _weighted_choice(rng, WORKING_STAGES)
+        stage = WORKING_STAGES.pick(rng)
     low, high = YEARS[stage]
     years = rng.randint(low, high)
 
@@ -331,7 +350,7 @@ def _person(gen: PeopleGenerator, identity: Identity) -> PersonData:
         full_name=f"{first} {last}",
         timezone=site.timezone,
         language="hi" if site.city == "Jaipur" and rng.random() < 0.35 else "",
-        date_joined=EPOCH - timedelta(days=rng.randint(0, 900), seconds=rng.randint(0, 86399)),
+        date_joined=EPOCH - timedelta(days=rng.randint(0, 900), hours=rng.randint(0, 23)),
         memberships=tuple(memberships),
         profile=ProfileData(
             code=code_from(rng),
@@ -355,9 +374,7 @@ def _person(gen: PeopleGenerator, identity: Identity) -> PersonData:
             roles_offered=roles_offered,
             roles_sought=roles_sought,
             mentoring_capacity=capacity,
-            visibility=_weighted_choice(
-                rng, (("organization", 0.7), ("platform", 0.25), ("private", 0.05))
-            ),
+            visibility=VISIBILITY.pick(rng),
             competencies=_pick_competencies(rng, gen, profession, stage, is_mentor),
         ),
     )
@@ -422,31 +439,10 @@ def _pick_shift(rng: random.Random, profession: ProfessionRef, stage: str) -> st
     if stage == "student":
         return rng.choice((ShiftPattern.REGULAR.value, ShiftPattern.FLEXIBLE.value))
     if profession.group == "nursing" or profession.code == "paramedic":
-        return _weighted_choice(
-            rng,
-            (
-                (ShiftPattern.ROTATING.value, 0.5),
-                (ShiftPattern.NIGHTS.value, 0.2),
-                (ShiftPattern.REGULAR.value, 0.3),
-            ),
-        )
+        return SHIFTS_NURSING.pick(rng)
     if profession.group == "medicine" and stage in {"intern", "resident"}:
-        return _weighted_choice(
-            rng,
-            (
-                (ShiftPattern.ON_CALL.value, 0.5),
-                (ShiftPattern.ROTATING.value, 0.4),
-                (ShiftPattern.REGULAR.value, 0.1),
-            ),
-        )
-    return _weighted_choice(
-        rng,
-        (
-            (ShiftPattern.REGULAR.value, 0.7),
-            (ShiftPattern.FLEXIBLE.value, 0.2),
-            (ShiftPattern.ROTATING.value, 0.1),
-        ),
-    )
+        return SHIFTS_TRAINEE_DOCTOR.pick(rng)
+    return SHIFTS_OTHER.pick(rng)
 
 
 def _pick_slots(rng: random.Random, shift: str) -> tuple[str, ...]:
@@ -518,6 +514,11 @@ def seed_people(
     """Generate people 0 … users-1 and write the ones that do not exist yet."""
     generator = PeopleGenerator(vocabulary, seed)
     created = 0
+    if connection.vendor == "sqlite" and users >= CHUNK_SIZE:
+        # SQLite's default page cache is 2 MB; inserting random-looking unique keys (e-mail
+        # addresses, codes) into large indexes then re-reads pages constantly.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # KiB, i.e. 256 MB
     for start in range(0, users, CHUNK_SIZE):
         stop = min(users, start + CHUNK_SIZE)
         identities = [generator.identity(index) for index in range(start, stop)]

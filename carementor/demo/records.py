@@ -6,7 +6,7 @@ per-row queries, so 100,000 people take about a minute, not hours. People are ke
 exists is skipped, which makes every seeding step safe to run twice.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -256,6 +256,24 @@ def _profile_row(user_id: int, data: ProfileData, vocabulary: Vocabulary) -> tup
 CONVERTED_FIELDS = frozenset({"DateTimeField", "DateField", "JSONField"})
 
 
+def _memoized(field: "Field[Any, Any]") -> Callable[[Any], Any]:
+    """The field's database conversion, cached per value: demo data repeats values a lot."""
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        # The type is part of the key: True and 1 are equal dict keys but convert differently.
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            return cache[key]
+        except KeyError:
+            converted = cache[key] = field.get_db_prep_save(value, connection)
+            return converted
+        except TypeError:  # unhashable (a dict, a nested list): convert every time
+            return field.get_db_prep_save(value, connection)
+
+    return convert
+
+
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """INSERT many rows with executemany, skipping model instances entirely.
 
@@ -292,7 +310,7 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[
         ", ".join(["%s"] * len(columns)),
     )
     converters = [
-        (position, field)
+        (position, field, _memoized(field))
         for position, field in enumerate(columns)
         if field.get_internal_type() in CONVERTED_FIELDS
     ]
@@ -307,8 +325,8 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[
         if not converters:
             return row
         values = list(row)
-        for position, field in converters:
-            values[position] = field.get_db_prep_save(values[position], connection)
+        for position, _field, convert in converters:
+            values[position] = convert(values[position])
         return tuple(values)
 
     with connection.cursor() as cursor:
