@@ -30,9 +30,9 @@ BATCH = 2000
 
 # One extra reviewer per demo organization, so four-eyes decisions can be shown and made.
 REVIEWERS = {
-    "indus-ims": ("kavya.reviewer@example.org", "Kavya Menon"),
-    "pennine-nhs": ("daniel.reviewer@example.org", "Daniel Price"),
-    "vembanad-nursing": ("anitha.reviewer@example.org", "Anitha George"),
+    "indus-ims": ("kavya.menon@reviewers.example.com", "Kavya Menon"),
+    "pennine-nhs": ("daniel.price@reviewers.example.com", "Daniel Price"),
+    "vembanad-nursing": ("anitha.george@reviewers.example.com", "Anitha George"),
 }
 IN_COUNCILS = {
     "medicine": ("in_medical_council", "MMC", "Maharashtra Medical Council"),
