@@ -5,7 +5,7 @@ rates. Both are validated by the same formset.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -106,13 +106,33 @@ class BaseCompetencyFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             if form.cleaned_data.get("level") is not None
         ]
 
-    def groups(self) -> list[tuple[str, list[CompetencyLevelForm]]]:
-        """Rows grouped for the page: digital health together, then each domain."""
+    def groups(self) -> list["CompetencyGroup"]:
+        """Rows grouped for the page: digital health first, then each domain.
+
+        A group starts open when it is digital health (what most programmes here are
+        about), holds a rating already, or has an error to fix; the rest start folded so
+        the page stays short on a phone.
+        """
         groups: dict[str, list[CompetencyLevelForm]] = {}
         for form in self.forms:
             groups.setdefault(form.domain_label() or str(_("Other")), []).append(form)
         digital = str(competency_domain_label(Competency(is_digital=True)))
-        return sorted(groups.items(), key=lambda item: (item[0] != digital, item[0]))
+        result = []
+        for label in sorted(groups, key=lambda label: (label != digital, label)):
+            rows = groups[label]
+            rated = sum(1 for row in rows if row["level"].value() not in (None, ""))
+            has_errors = any(row.errors for row in rows) if self.is_bound else False
+            result.append(
+                CompetencyGroup(label, rows, rated, label == digital or bool(rated) or has_errors)
+            )
+        return result
+
+
+class CompetencyGroup(NamedTuple):
+    label: str
+    rows: list[CompetencyLevelForm]
+    rated: int
+    open: bool
 
 
 CompetencyFormSet = forms.formset_factory(

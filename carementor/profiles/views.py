@@ -155,7 +155,12 @@ def directory(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "profiles/directory.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtering": any(request.GET.get(name) for name in form.fields if name != "q"),
+        },
         status=status,
     )
 

@@ -120,3 +120,13 @@ def test_paginated_by_twenty_without_n_plus_one(
 
 def test_anonymous_is_sent_to_sign_in(client, db):
     assert client.get("/profiles/").status_code == 302
+
+
+def test_more_filters_start_open_only_when_used(login, mentee, people):
+    client = login(mentee)
+    assert (
+        "<details>\n    <summary>More filters</summary>"
+        in client.get("/profiles/").content.decode()
+    )
+    html = client.get("/profiles/?q=&profession=physician").content.decode()
+    assert "<details open>\n    <summary>More filters</summary>" in html

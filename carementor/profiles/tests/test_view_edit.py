@@ -32,8 +32,10 @@ def test_new_profile_shows_what_is_missing_and_every_section(login, mentee, voca
         "Who can see your profile",
     ):
         assert f"<legend>{legend}</legend>" in html
-    # Digital-health competencies are grouped under their own heading, before the others.
-    assert html.index("<h3>Digital health</h3>") < html.index("<h3>Clinical practice</h3>")
+    # Digital-health competencies come first and open; other domains start folded.
+    assert html.index("<details open>\n      <summary><strong>Digital health</strong>") < (
+        html.index("<details>\n      <summary><strong>Clinical practice</strong>")
+    )
     assert 'name="timezone" value="Asia/Kolkata"' in html
     assert '<option value="Asia/Kolkata"></option>' in html
     assert 'hx-post="/profiles/me/validate/?field=years_in_practice"' in html
@@ -47,6 +49,9 @@ def test_existing_values_are_shown(login, mentee, asha_profile):
     assert '<option value="paediatrics" selected>' in html
     assert 'value="on_call" selected' in html
     assert 'name="competencies-' in html and '<option value="4" selected>4 · Proficient' in html
+    # A domain with a rating starts open, and says how many are rated.
+    assert "<details open>\n      <summary><strong>Clinical practice</strong>" in html
+    assert "(1 of " in html
 
 
 def test_specialties_are_grouped_with_the_profession_group_first(login, mentee, asha_profile):
