@@ -194,3 +194,13 @@ def test_new_form_without_an_organization_sends_you_back(login, mentor):
     response = login(mentor).get("/credentials/new/")
     assert response.status_code == 302
     assert response["Location"] == "/credentials/"
+
+
+def test_profile_page_shows_the_badge_to_a_colleague(login, mentor, mentee, reviewer, hospital):
+    from carementor.profiles.services import profile_for
+
+    make_credential(mentor, hospital, status=Status.VERIFIED, decided_by=reviewer, number="7654321")
+    profile = profile_for(mentor)
+    html = login(mentee).get(f"/profiles/{profile.code}/").content.decode()
+    assert "UK: GMC reference number" in html and "Priya Nair" in html
+    assert "7654321" not in html
