@@ -304,10 +304,9 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[
     columns = named + [field for field, _default in extras]
     quote = connection.ops.quote_name
     # Table and column names come from model metadata, never from input; values are bound.
+    column_list = ", ".join(quote(str(field.column)) for field in columns)
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(opts.db_table),
-        ", ".join(quote(str(field.column)) for field in columns),
-        ", ".join(["%s"] * len(columns)),
+        quote(opts.db_table), column_list, ", ".join(["%s"] * len(columns))
     )
     converters = [
         (position, field, _memoized(field))
@@ -329,6 +328,15 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[
             values[position] = convert(values[position])
         return tuple(values)
 
+    if connection.vendor == "postgresql":
+        # COPY streams rows without a statement per row (or a giant one to parse).
+        with connection.cursor() as cursor:
+            copy_sql = f"COPY {quote(opts.db_table)} ({column_list}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(prepared(row))
+        return
+    # SQLite reuses one prepared statement across executemany, which is fast enough.
     with connection.cursor() as cursor:
         batch: list[tuple[Any, ...]] = []
         for row in rows:
