@@ -2,11 +2,30 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+def _current_membership(request: HttpRequest) -> Any:
+    from carementor.organizations.context import current_organization
+    from carementor.organizations.models import Membership
+
+    organization = current_organization(request)
+    if organization is None:
+        return None
+    return (
+        Membership.objects.filter(user=request.user, organization=organization)
+        .select_related("organization")
+        .first()
+    )
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
-    """What every page's layout needs: the CSP nonce for django-htmx and the site name."""
-    return {
+    """What every page's layout needs: the CSP nonce for django-htmx, the site name, and the
+    organization the person is working in (evaluated only if the page uses it)."""
+    context: dict[str, Any] = {
         "csp_nonce": getattr(request, "csp_nonce", ""),
         "SITE_NAME": settings.SITE_NAME,
     }
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        context["current_membership"] = SimpleLazyObject(lambda: _current_membership(request))
+    return context

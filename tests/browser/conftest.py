@@ -24,6 +24,17 @@ def link_in(message, pattern: str) -> str:  # type: ignore[no-untyped-def]
     return match.group(0)
 
 
+@pytest.fixture(autouse=True)
+def vocabularies(transactional_db):  # type: ignore[no-untyped-def]
+    """Transactional tests flush every table afterwards, data-migration rows included, so
+    browser tests load the vocabularies themselves (idempotently) instead of relying on order."""
+    from django.apps import apps
+
+    from carementor.profiles.data import load_vocabularies
+
+    load_vocabularies(apps, None)
+
+
 @pytest.fixture
 def sign_in(page, live_server):  # type: ignore[no-untyped-def]
     """Sign in through the real login form, answering the MFA prompt when there is one."""

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from carementor.organizations.models import Membership
 from tests.browser.conftest import link_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_invites_and_new_member_accepts(

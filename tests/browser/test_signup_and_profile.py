@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from carementor.accounts.models import User
 from tests.browser.conftest import link_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_sign_up_verify_complete_profile(page: Page, live_server, mailoutbox) -> None:
