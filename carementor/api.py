@@ -13,8 +13,11 @@ from carementor.accounts.api import router as accounts_router
 from carementor.accounts.api_auth import SessionAuth, TokenAuth
 from carementor.credentials.api import router as credentials_router
 from carementor.lib.api_errors import ApiError, ErrorOut
+from carementor.mentorships.api import router as mentorships_router
+from carementor.notifications.api import router as notifications_router
 from carementor.organizations.api import router as organizations_router
 from carementor.profiles.api import router as profiles_router
+from carementor.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="CareMentor API",
@@ -34,6 +37,9 @@ api.add_router("/", accounts_router)
 api.add_router("/", profiles_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/credentials", credentials_router)
+api.add_router("/programs", programs_router)
+api.add_router("/mentorships", mentorships_router)
+api.add_router("/notifications", notifications_router)
 
 
 def _error(

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "carementor.profiles",
     "carementor.credentials",
     "carementor.matching",
+    "carementor.programs",
+    "carementor.mentorships",
+    "carementor.notifications",
     "carementor.demo",
 ]
 

@@ -14,6 +14,9 @@ urlpatterns = [
     path("organizations/", include("carementor.organizations.urls")),
     path("profiles/", include("carementor.profiles.urls")),
     path("credentials/", include("carementor.credentials.urls")),
+    path("programs/", include("carementor.programs.urls")),
+    path("mentorships/", include("carementor.mentorships.urls")),
+    path("notifications/", include("carementor.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

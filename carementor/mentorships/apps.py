@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MentorshipsConfig(AppConfig):
+    name = "carementor.mentorships"
+    verbose_name = "Mentorships"
