@@ -5,20 +5,6 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 
-def _current_membership(request: HttpRequest) -> Any:
-    from carementor.organizations.context import current_organization
-    from carementor.organizations.models import Membership
-
-    organization = current_organization(request)
-    if organization is None:
-        return None
-    return (
-        Membership.objects.filter(user=request.user, organization=organization)
-        .select_related("organization")
-        .first()
-    )
-
-
 def layout(request: HttpRequest) -> dict[str, Any]:
     """What every page's layout needs: the CSP nonce for django-htmx, the site name, and the
     organization the person is working in (evaluated only if the page uses it)."""
@@ -27,5 +13,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "SITE_NAME": settings.SITE_NAME,
     }
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        context["current_membership"] = SimpleLazyObject(lambda: _current_membership(request))
+        from carementor.organizations.context import current_membership
+
+        context["current_membership"] = SimpleLazyObject(lambda: current_membership(request))
     return context

@@ -29,15 +29,29 @@ def _find(request: HttpRequest) -> Organization | None:
     if code:
         chosen = memberships.filter(organization__code=code).first()
         if chosen is not None:
+            request._current_membership = chosen  # type: ignore[attr-defined]
             return chosen.organization
         if user.is_staff:
             staff_choice = Organization.objects.filter(code=code).first()
             if staff_choice is not None:
                 return staff_choice
     first = memberships.order_by("organization__name").first()
+    request._current_membership = first  # type: ignore[attr-defined]
     return first.organization if first is not None else None
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    """The person's membership in the current organization (None for staff visiting)."""
+    organization = current_organization(request)
+    if organization is None:
+        return None
+    membership = getattr(request, "_current_membership", None)
+    if membership is not None and membership.organization_id == organization.pk:
+        return membership
+    return Membership.objects.filter(user=request.user, organization=organization).first()
 
 
 def set_current_organization(request: HttpRequest, organization: Organization) -> None:
     request.session[SESSION_KEY] = organization.code
     request._current_organization = organization  # type: ignore[attr-defined]
+    request._current_membership = None  # type: ignore[attr-defined]
