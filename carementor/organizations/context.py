@@ -48,7 +48,9 @@ def current_membership(request: HttpRequest) -> Membership | None:
     membership = getattr(request, "_current_membership", None)
     if membership is not None and membership.organization_id == organization.pk:
         return membership
-    return Membership.objects.filter(user_id=request.user.pk, organization=organization).first()
+    if not request.user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=request.user, organization=organization).first()
 
 
 def set_current_organization(request: HttpRequest, organization: Organization) -> None:
