@@ -1,0 +1,234 @@
+"""A coordinator's run: score a cohort, keep each mentee's best candidates, then match.
+
+`candidates` scores mentees against every mentor block by block (exactly, with the same
+tables as a single suggestion) and keeps each mentee's k best eligible mentors as a sparse
+graph. `match_cohort` then runs either matcher on that graph and reports which it used.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from carementor.matching.engine.encode import Population
+from carementor.matching.engine.optimal import optimal_match, total_score
+from carementor.matching.engine.program import ProgramSettings
+from carementor.matching.engine.scoring import Scorer
+from carementor.matching.engine.stable import prefs_from_scores, stable_match
+
+Mode = Literal["optimal", "stable"]
+Progress = Callable[[int, int], None]
+
+
+def top_per_row(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of each row's k highest finite scores (ties: lower column first)."""
+    n_rows, n = scores.shape
+    if k >= n:
+        every_row, every_col = np.nonzero(np.isfinite(scores))
+        return every_row, every_col
+    threshold = np.partition(scores, n - k, axis=1)[:, n - k]
+    rows, cols = np.nonzero(scores >= threshold[:, None])
+    values = scores[rows, cols]
+    finite = np.isfinite(values)
+    rows, cols, values = rows[finite], cols[finite], values[finite]
+    if len(rows) > k * n_rows:
+        # Ties at the threshold let some rows keep more than k: trim them, best first.
+        order = np.lexsort((cols, -values, rows))
+        rows, cols = rows[order], cols[order]
+        place = np.arange(len(rows)) - np.searchsorted(rows, rows)
+        rows, cols = rows[place < k], cols[place < k]
+    return rows, cols
+
+
+Part = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _score_range(
+    scorer: Scorer, k: int, block: int, lo: int, hi: int, progress: Progress | None, scale: int
+) -> Part:
+    n_e, n_m = scorer.a.n, scorer.b.n
+    buffer = np.empty(block * n_m, dtype=np.float32)
+    parts: list[Part] = []
+    for start in range(lo, hi, block):
+        es = np.arange(start, min(start + block, hi))
+        scores = scorer.block(es, buffer)
+        rows, cols = top_per_row(scores, k)
+        parts.append((es[rows], cols, scores[rows, cols]))
+        if progress:
+            progress(min(n_e, (min(start + block, hi) - lo) * scale + lo), n_e)
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    rows, cols, vals = (np.concatenate(x) for x in zip(*parts, strict=True))
+    return rows, cols, vals
+
+
+def _range_in_child(
+    scorer: Scorer,
+    k: int,
+    block: int,
+    lo: int,
+    hi: int,
+    progress: Progress | None,
+    scale: int,
+    pipe: Any,
+) -> None:
+    pipe.send(_score_range(scorer, k, block, lo, hi, progress, scale))
+    pipe.close()
+
+
+def candidates(
+    scorer: Scorer,
+    k: int = 50,
+    *,
+    block: int = 32,
+    workers: int = 2,
+    progress: Progress | None = None,
+) -> sp.csr_matrix:
+    """Each mentee's k best eligible mentors and their scores (mentees x mentors, sparse).
+
+    Exact: every pair is scored, a block of mentees at a time (small blocks keep the
+    scores in cache). Large cohorts are split across `workers` forked processes, which
+    share the encoded arrays copy-on-write; NumPy's many short calls would serialise
+    threads on the GIL.
+    """
+    n_e, n_m = scorer.a.n, scorer.b.n
+    scorer.prepare()
+    parallel = (
+        workers > 1
+        and n_e * n_m >= 20_000_000
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if not parallel:
+        parts = [_score_range(scorer, k, block, 0, n_e, progress, 1)]
+    else:
+        context = multiprocessing.get_context("fork")
+        bounds = np.linspace(0, n_e, workers + 1).astype(int)
+        children = []
+        for w in range(workers):
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(
+                target=_range_in_child,
+                args=(
+                    scorer,
+                    k,
+                    block,
+                    bounds[w],
+                    bounds[w + 1],
+                    progress if w == 0 else None,
+                    workers,
+                    send,
+                ),
+            )
+            child.start()
+            send.close()
+            children.append((child, receive))
+        parts = []
+        for child, receive in children:
+            parts.append(receive.recv())
+            child.join()
+            if child.exitcode != 0:
+                raise RuntimeError("a scoring worker failed")
+    rows, cols, vals = (np.concatenate(x) for x in zip(*parts, strict=True))
+    matrix = sp.csr_matrix((vals, (rows, cols)), shape=(n_e, n_m), dtype=np.float32)
+    matrix.sort_indices()
+    return matrix
+
+
+@dataclass
+class CohortResult:
+    mode: Mode
+    assignment: np.ndarray  # mentor row per mentee row, -1 unmatched
+    scores: np.ndarray  # the assigned pair's score per mentee, NaN if unmatched
+    candidates: sp.csr_matrix
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def matched(self) -> int:
+        return int((self.assignment >= 0).sum())
+
+    @property
+    def total_score(self) -> float:
+        return float(np.nansum(self.scores, dtype=np.float64))
+
+
+def match_cohort(
+    mentees: Population,
+    mentors: Population,
+    settings: ProgramSettings | None = None,
+    *,
+    mode: Mode = "optimal",
+    k: int = 50,
+    maximize_matched: bool = False,
+    capacities: np.ndarray | None = None,
+    locked: Iterable[tuple[str, str]] = (),
+    forbidden: Iterable[tuple[str, str]] = (),
+    progress: Progress | None = None,
+) -> CohortResult:
+    """Match a cohort. Pairs are given by keys; capacities default to free places.
+
+    Locked pairs are kept as given (and use up capacity) even if a rule or the candidate
+    list would not have proposed them; forbidden pairs are never proposed.
+    """
+    clock = time.perf_counter
+    seconds: dict[str, float] = {}
+    started = clock()
+    scorer = Scorer(mentees, mentors, settings)
+    graph = candidates(scorer, k, progress=progress)
+    seconds["candidates"] = clock() - started
+    caps = np.maximum(mentors.spare(), 0) if capacities is None else np.asarray(capacities)
+    lock = [(mentees.row_of[e], mentors.row_of[m]) for e, m in locked]
+    ban = [
+        (mentees.row_of[e], mentors.row_of[m])
+        for e, m in forbidden
+        if e in mentees.row_of and m in mentors.row_of
+    ]
+    started = clock()
+    if mode == "optimal":
+        assignment = optimal_match(
+            graph, caps, maximize_matched=maximize_matched, locked=lock, forbidden=ban
+        )
+    else:
+        assignment = _stable_with_locks(graph, caps, lock, ban)
+    seconds["match"] = clock() - started
+    matched = np.flatnonzero(assignment >= 0)
+    pair_scores = np.full(len(assignment), np.nan)
+    if len(matched):
+        pair_scores[matched] = scorer.pairs(matched, assignment[matched])
+    return CohortResult(mode, assignment, pair_scores, graph, seconds)
+
+
+def _stable_with_locks(
+    graph: sp.csr_matrix,
+    caps: np.ndarray,
+    locked: list[tuple[int, int]],
+    forbidden: list[tuple[int, int]],
+) -> np.ndarray:
+    caps = np.asarray(caps, dtype=np.int64).copy()
+    coo = graph.tocoo()
+    keep = np.ones(coo.nnz, dtype=bool)
+    locked_mentees = {e for e, _ in locked}
+    if locked_mentees:
+        keep &= ~np.isin(coo.row, list(locked_mentees))
+    if forbidden:
+        banned = np.array([e * graph.shape[1] + m for e, m in forbidden], dtype=np.int64)
+        keep &= ~np.isin(coo.row.astype(np.int64) * graph.shape[1] + coo.col, banned)
+    for _, m in locked:
+        caps[m] -= 1
+    if (caps < 0).any():
+        raise ValueError("locked pairs exceed a mentor's capacity")
+    pruned = sp.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=graph.shape)
+    mentee_prefs, mentor_prefs = prefs_from_scores(pruned)
+    assignment = stable_match(mentee_prefs, mentor_prefs, caps)
+    for e, m in locked:
+        assignment[e] = m
+    return assignment
+
+
+__all__ = ["CohortResult", "candidates", "match_cohort", "total_score"]

@@ -1,0 +1,193 @@
+"""Cohort matching that maximises total compatibility, exactly, by min-cost flow.
+
+The candidate graph is sparse (each mentee keeps its best candidates); OR-Tools solves the
+flow network source → mentee (1) → mentor (score) → sink (capacity) exactly. Scores are
+scaled to integers (about nine significant digits), so "exact" means exact for the scaled
+scores: on ties closer than 1e-9 the solver may pick either. With `maximize_matched` the
+solver first maximises how many mentees are matched, then the total score among those
+assignments — the trade-off coordinators ask for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import scipy.sparse as sp
+from ortools.graph.python import min_cost_flow
+from scipy.optimize import linear_sum_assignment
+
+Pair = tuple[int, int]
+
+
+class MatchingError(ValueError):
+    """The inputs cannot be matched as given (bad shape, a locked pair over capacity …)."""
+
+
+def _candidate_arcs(
+    scores: sp.spmatrix | sp.sparray, forbidden: Iterable[Pair]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    coo = sp.coo_matrix(scores)
+    rows, cols, data = (
+        coo.row.astype(np.int64),
+        coo.col.astype(np.int64),
+        coo.data.astype(np.float64),
+    )
+    keep = np.isfinite(data)
+    forbidden = list(forbidden)
+    if forbidden:
+        banned = np.array([e * coo.shape[1] + m for e, m in forbidden], dtype=np.int64)
+        keep &= ~np.isin(rows * coo.shape[1] + cols, banned)
+    rows, cols, data = rows[keep], cols[keep], data[keep]
+    # Duplicated entries would be summed by SciPy; keep one arc per pair, the last given.
+    key = rows * coo.shape[1] + cols
+    _, first = np.unique(key[::-1], return_index=True)
+    pick = len(key) - 1 - first
+    return rows[pick], cols[pick], data[pick]
+
+
+def optimal_match(
+    scores: sp.spmatrix | sp.sparray,
+    capacities: np.ndarray | Iterable[int],
+    *,
+    maximize_matched: bool = False,
+    locked: Iterable[Pair] = (),
+    forbidden: Iterable[Pair] = (),
+) -> np.ndarray:
+    """Mentor index per mentee (-1 unmatched) maximising the total score.
+
+    `scores` is a mentees x mentors sparse matrix whose stored entries are the candidate
+    pairs (non-finite entries are ignored). `locked` pairs are kept as given (they use up
+    capacity); `forbidden` pairs are never used. Deterministic for the same input.
+    """
+    n_e, n_m = scores.shape
+    caps = np.asarray(
+        list(capacities) if not isinstance(capacities, np.ndarray) else capacities, dtype=np.int64
+    )
+    if caps.shape != (n_m,) or (caps < 0).any():
+        raise MatchingError("capacities must be one non-negative number per mentor")
+    result = np.full(n_e, -1, dtype=np.int64)
+    caps = caps.copy()
+    for e, m in locked:
+        if not (0 <= e < n_e and 0 <= m < n_m) or result[e] >= 0:
+            raise MatchingError(f"locked pair ({e}, {m}) is out of range or repeats a mentee")
+        if caps[m] <= 0:
+            raise MatchingError(f"locked pairs exceed mentor {m}'s capacity")
+        result[e] = m
+        caps[m] -= 1
+    rows, cols, data = _candidate_arcs(scores, forbidden)
+    free = (result[rows] < 0) & (caps[cols] > 0)
+    rows, cols, data = rows[free], cols[free], data[free]
+    if len(rows) == 0:
+        return result
+    chosen = _solve(rows, cols, data, caps, n_e, n_m, maximize_matched)
+    result[rows[chosen]] = cols[chosen]
+    return result
+
+
+def _solve(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    data: np.ndarray,
+    caps: np.ndarray,
+    n_e: int,
+    n_m: int,
+    maximize_matched: bool,
+) -> np.ndarray:
+    # Only people with an arc enter the network: fewer nodes, larger safe cost scale.
+    mentees, e_local = np.unique(rows, return_inverse=True)
+    mentors, m_local = np.unique(cols, return_inverse=True)
+    ne, nm = len(mentees), len(mentors)
+    source, sink = ne + nm, ne + nm + 1
+    nodes = ne + nm + 2
+    # OR-Tools' cost scaling multiplies costs by the node count; stay far from overflow.
+    span = float(np.max(np.abs(data))) if len(data) else 1.0
+    limit = (1 << 62) // (nodes + 1) // 4
+    scale = min(1 << 30, limit) / max(span, 1e-12)
+    weights = np.rint(data * scale).astype(np.int64)
+    pair_tail = e_local.astype(np.int64)
+    pair_head = ne + m_local.astype(np.int64)
+    tails = [np.full(ne, source), pair_tail, ne + np.arange(nm)]
+    heads = [np.arange(ne), pair_head, np.full(nm, sink)]
+    capacity = [np.ones(ne), np.ones(len(rows)), caps[mentors]]
+    costs = [np.zeros(ne), -weights, np.zeros(nm)]
+    if not maximize_matched:
+        # A bypass lets mentees stay unmatched when no pairing adds score.
+        tails.append(np.array([source]))
+        heads.append(np.array([sink]))
+        capacity.append(np.array([ne]))
+        costs.append(np.array([0]))
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails).astype(np.int32),
+        np.concatenate(heads).astype(np.int32),
+        np.concatenate(capacity).astype(np.int64),
+        np.concatenate(costs).astype(np.int64),
+    )
+    supplies = np.zeros(nodes, dtype=np.int64)
+    supplies[source], supplies[sink] = ne, -ne
+    flow.set_nodes_supplies(np.arange(nodes, dtype=np.int32), supplies)
+    # Without a bypass the supply may not all fit: push the most flow, at least cost.
+    status = flow.solve_max_flow_with_min_cost() if maximize_matched else flow.solve()
+    if status != flow.OPTIMAL:
+        raise MatchingError(f"min-cost flow failed: {status}")
+    arcs = np.arange(ne, ne + len(rows), dtype=np.int32)
+    return np.flatnonzero(flow.flows(arcs) > 0)
+
+
+def greedy_match(
+    scores: sp.spmatrix | sp.sparray, capacities: np.ndarray | Iterable[int]
+) -> np.ndarray:
+    """Best pair first while places last: a baseline, never the engine's result."""
+    n_e, _ = scores.shape
+    caps = np.array(
+        list(capacities) if not isinstance(capacities, np.ndarray) else capacities, dtype=np.int64
+    )
+    rows, cols, data = _candidate_arcs(scores, ())
+    order = np.lexsort((cols, rows, -data))
+    result = np.full(n_e, -1, dtype=np.int64)
+    for i in order:
+        e, m = rows[i], cols[i]
+        if result[e] < 0 and caps[m] > 0:
+            result[e] = m
+            caps[m] -= 1
+    return result
+
+
+def dense_reference(
+    scores: np.ndarray, capacities: np.ndarray | Iterable[int]
+) -> tuple[np.ndarray, float]:
+    """The optimum by SciPy's Hungarian solver on the capacity-expanded dense matrix.
+
+    Non-finite scores mark non-candidates. For tests and benchmarks on small instances.
+    """
+    caps = np.asarray(
+        list(capacities) if not isinstance(capacities, np.ndarray) else capacities, dtype=np.int64
+    )
+    slots = np.repeat(np.arange(len(caps)), caps)
+    n_e = scores.shape[0]
+    expanded = np.asarray(scores, dtype=np.float64)[:, slots]
+    finite = np.isfinite(expanded)
+    # Every mentee also gets a zero-score "unmatched" column, so that nobody is forced into
+    # a pair; a non-candidate then costs more than staying unmatched ever could.
+    floor = -(np.abs(expanded[finite]).sum() + 1.0) if finite.any() else -1.0
+    padded = np.hstack([np.where(finite, expanded, floor), np.zeros((n_e, n_e))])
+    rows, cols = linear_sum_assignment(padded, maximize=True)
+    result = np.full(n_e, -1, dtype=np.int64)
+    real = cols < len(slots)
+    rows, cols = rows[real], cols[real]
+    usable = finite[rows, cols]
+    result[rows[usable]] = slots[cols[usable]]
+    return result, total_score(scores, result)
+
+
+def total_score(scores: np.ndarray | sp.spmatrix | sp.sparray, assignment: np.ndarray) -> float:
+    """Sum of the scores of the assigned pairs."""
+    matched = np.flatnonzero(assignment >= 0)
+    if len(matched) == 0:
+        return 0.0
+    if sp.issparse(scores):
+        values = np.asarray(sp.csr_matrix(scores)[matched, assignment[matched]]).reshape(-1)
+    else:
+        values = np.asarray(scores)[matched, assignment[matched]]
+    return float(np.sum(values, dtype=np.float64))
