@@ -23,14 +23,16 @@ from carementor.credentials.models import (
 )
 from carementor.credentials.sample_documents import certificate_pdf
 from carementor.credentials.schemes import SCHEMES, npi_check_digit
+from carementor.demo.rng import stable_code
 from carementor.organizations.models import Membership, Organization
 
 Status = Credential.Status
 BATCH = 2000
 
 # One extra reviewer per demo organization, so four-eyes decisions can be shown and made.
+# Kavya is also a demo login (logins.py), so the hospital's flow can be clicked through.
 REVIEWERS = {
-    "indus-ims": ("kavya.menon@reviewers.example.com", "Kavya Menon"),
+    "indus-ims": ("kavya@example.org", "Kavya Menon"),
     "pennine-nhs": ("daniel.price@reviewers.example.com", "Daniel Price"),
     "vembanad-nursing": ("anitha.george@reviewers.example.com", "Anitha George"),
 }
@@ -109,7 +111,9 @@ def _ensure_reviewers(organizations: dict[str, Organization]) -> dict[str, User]
         if user is None:
             user = User.objects.create_user(email=email, password=None, full_name=name)
         Membership.objects.get_or_create(
-            user=user, organization=organization, defaults={"is_reviewer": True}
+            user=user,
+            organization=organization,
+            defaults={"is_reviewer": True, "code": stable_code("membership", email, slug)},
         )
         reviewers[slug] = user
     return reviewers
@@ -191,9 +195,8 @@ def _showcase(
     )
     asha = User.objects.filter(email="asha@example.org").first()
     ravi = User.objects.filter(email="ravi@example.org").first()
-    holders = [u for u in (asha, ravi) if u and not u.credentials.exists()] + [
-        m.user for m in people
-    ]
+    first = [u for u in (asha, ravi) if u and not u.credentials.exists()]
+    holders = first + [m.user for m in people if m.user not in first]
     plan: list[tuple[str, str, dict[str, Any]]] = [
         ("submitted", "Submitted this morning", {"age": 0}),
         ("submitted", "Waiting since last week", {"age": 8}),
@@ -316,6 +319,16 @@ def _apply_state(
             actor=credential.decided_by or credential.reviewer,
             reason=credential.reason,
             at=credential.status_changed_at,
+        )
+    if credential.pending_action:
+        ReviewEvent.objects.create(
+            credential=credential,
+            action=ReviewEvent.Action.REJECTION_PROPOSED
+            if credential.pending_action == Credential.PendingAction.REJECT
+            else ReviewEvent.Action.REVOCATION_PROPOSED,
+            actor=credential.pending_by,
+            reason=credential.pending_reason,
+            at=credential.pending_at or credential.status_changed_at,
         )
 
 

@@ -224,6 +224,45 @@ PRIYA = _person(
     ),
 )
 
+# The second reviewer: with four eyes on, her confirmation completes Priya's rejections and
+# revocations (and hers need Priya's), so the whole flow can be shown with two logins.
+KAVYA = _person(
+    "kavya",
+    "Kavya Menon",
+    ((HOSPITAL, ("reviewer",)),),
+    ProfileData(
+        code=stable_code("login-profile", "kavya"),
+        profession="registered-nurse",
+        career_stage="senior",
+        years_in_practice=17,
+        specialties=("general-nursing",),
+        country="IN",
+        region="Maharashtra",
+        city="Pune",
+        workplace="Indus Institute of Medical Sciences, Pune (credentialing office)",
+        languages=("en", "ml", "mr"),
+        headline="Senior nurse and second credential reviewer, Pune",
+        bio="Senior nurse on the credentialing panel. I confirm or decline the rejections "
+        "and revocations my colleagues propose, usually the same afternoon.",
+        goals="Keep second reviews within a day so nobody waits on a decision.",
+        interests="patient safety, nursing regulation",
+        hours_per_month=2,
+        preferred_slots=("weekday_afternoon",),
+        shift_pattern="regular",
+        meeting_formats=("video", "in_person"),
+        roles_offered=(),
+        roles_sought=("peer",),
+        mentoring_capacity=0,
+        visibility="organization",
+        competencies=(
+            ("patient-safety", 5, None),
+            ("ethics-law", 4, None),
+            ("giving-feedback", 4, None),
+            ("data-literacy", 2, 3),
+        ),
+    ),
+)
+
 ROHAN = _person(
     "rohan",
     "Rohan Iyer",
@@ -369,6 +408,7 @@ LOGINS: tuple[Login, ...] = (
     Login("mentor", VIKRAM, mfa=False),
     Login("coordinator", MARY, mfa=True),
     Login("credential reviewer", PRIYA, mfa=True),
+    Login("second credential reviewer", KAVYA, mfa=True),
     Login("org admin", ROHAN, mfa=True),
     Login("org admin (NHS trust)", TOM, mfa=True),
     Login("outsider (other organization)", AISHA, mfa=False),

@@ -66,7 +66,7 @@ SHIFTS_OTHER = Weighted(
         (ShiftPattern.ROTATING.value, 0.1),
     ]
 )
-VISIBILITY = Weighted([("organization", 0.7), ("platform", 0.25), ("private", 0.05)])
+VISIBILITY = Weighted([("organization", 0.8), ("platform", 0.15), ("private", 0.05)])
 YEARS = {
     "student": (0, 0),
     "intern": (0, 1),

@@ -33,6 +33,12 @@ def stable_code(*key: object, length: int = 12) -> str:
     return "".join(chars)
 
 
+def stable_fraction(*key: object) -> float:
+    """A number in [0, 1) derived from a key: a reproducible coin or pick, without a generator."""
+    digest = hashlib.blake2b(":".join(str(part) for part in key).encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big") / 2**64
+
+
 class Weighted(Generic[T]):
     """A weighted choice prepared once; each pick is one random number and a bisection."""
 

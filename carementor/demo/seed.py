@@ -12,9 +12,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from carementor.demo.credentials import seed_credentials
+from carementor.demo.four_eyes import seed_four_eyes
+from carementor.demo.invitations import InvitationsResult, seed_invitations
 from carementor.demo.logins import DEMO_TOTP_SECRET, LoginRow, seed_logins
 from carementor.demo.organizations import seed_organizations
 from carementor.demo.people import seed_people
+from carementor.demo.supervisors import SupervisorsResult, seed_supervisors
 from carementor.demo.vocabulary import Vocabulary
 from carementor.organizations.models import Organization
 
@@ -31,6 +34,8 @@ class SeedReport:
     logins: list[LoginRow]
     people_requested: int
     people_created: int
+    invitations: InvitationsResult
+    supervisors: SupervisorsResult
     seconds: float
 
 
@@ -57,12 +62,17 @@ def seed_demo(
         password_hash=password_hash,
         progress=progress,
     )
+    supervisors = seed_supervisors(seed=seed, vocabulary=vocabulary)
     seed_credentials(organizations=organizations, seed=seed)
+    seed_four_eyes(organizations=organizations)
+    invitations = seed_invitations(organizations=organizations)
     return SeedReport(
         organizations=list(organizations.values()),
         logins=logins,
         people_requested=users,
         people_created=created,
+        invitations=invitations,
+        supervisors=supervisors,
         seconds=time.perf_counter() - started,
     )
 
@@ -73,6 +83,9 @@ def format_report(report: SeedReport) -> str:
         f"{report.people_requested} generated people ({report.people_created} new) in "
         + ", ".join(organization.name for organization in report.organizations)
         + ".",
+        f"Invitations: {report.invitations.total} ({report.invitations.created} new). "
+        f"Trainees with a supervisor: {report.supervisors.supervised} "
+        f"({report.supervisors.created} new).",
         "",
         "Demo logins (every demo account, generated people too, uses the same password):",
         "",

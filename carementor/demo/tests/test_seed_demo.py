@@ -11,15 +11,17 @@ from allauth.mfa.utils import decrypt
 from django.core.management import CommandError, call_command
 
 from carementor.accounts.models import User
+from carementor.audit.models import AuditEvent
+from carementor.credentials.models import Credential, EvidenceFile, ReviewEvent
 from carementor.demo.logins import DEMO_TOTP_SECRET
 from carementor.demo.people import YEARS
 from carementor.demo.seed import DEMO_PASSWORD
-from carementor.organizations.models import Membership, Organization
+from carementor.organizations.models import Invitation, Membership, Organization
 from carementor.profiles.models import Profile, ProfileCompetency
 
 pytestmark = pytest.mark.django_db
 
-LOGIN_KEYS = ("asha", "vikram", "mary", "priya", "rohan", "tom", "aisha", "ravi", "staff")
+LOGIN_KEYS = ("asha", "vikram", "mary", "priya", "kavya", "rohan", "tom", "aisha", "ravi", "staff")
 DOMAINS = ("indus-ims.example.org", "pennine-nhs.example.org", "vembanad-nursing.example.org")
 
 
@@ -44,6 +46,13 @@ def counts() -> dict[str, int]:
         "languages": Profile.languages.through.objects.count(),
         "competencies": ProfileCompetency.objects.count(),
         "authenticators": Authenticator.objects.count(),
+        "supervised": Profile.objects.filter(supervisor__isnull=False).count(),
+        "invitations": Invitation.objects.count(),
+        "credentials": Credential.objects.count(),
+        "pending proposals": Credential.objects.exclude(pending_action="").count(),
+        "evidence": EvidenceFile.objects.count(),
+        "review events": ReviewEvent.objects.count(),
+        "audit events": AuditEvent.objects.count(),
     }
 
 
@@ -73,6 +82,7 @@ def test_it_creates_one_login_per_role() -> None:
     assert roles("vikram@example.org") == {"indus-ims": ["member", "mentor"]}
     assert roles("mary@example.org") == {"vembanad-nursing": ["member", "mentor", "coordinator"]}
     assert roles("priya@example.org") == {"indus-ims": ["member", "reviewer"]}
+    assert roles("kavya@example.org") == {"indus-ims": ["member", "reviewer"]}
     assert roles("rohan@example.org") == {"indus-ims": ["member", "admin"]}
     assert roles("tom@example.org") == {"pennine-nhs": ["member", "mentor", "coordinator", "admin"]}
     # The outsider belongs to another organization than the mentee and mentor.
@@ -89,7 +99,7 @@ def test_it_creates_one_login_per_role() -> None:
             user=user, email=user.email, verified=True, primary=True
         ).exists()
 
-    privileged = {"mary", "priya", "rohan", "tom", "staff"}
+    privileged = {"mary", "priya", "kavya", "rohan", "tom", "staff"}
     for user in logins:
         totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
         if user.email.split("@")[0] in privileged:
@@ -179,16 +189,41 @@ def test_generated_people_are_complete_and_consistent() -> None:
 
 
 def test_running_twice_changes_nothing_and_says_so() -> None:
-    first = seed(users=40, seed=3)
+    first = seed(users=120, seed=3)
     before = counts()
     names = list(generated_users().order_by("email").values_list("email", "full_name", "code"))
-    second = seed(users=40, seed=3)
+    supervisors = dict(Profile.objects.values_list("id", "supervisor_id"))
+    invitations = list(
+        Invitation.objects.order_by("code").values_list(
+            "code", "email", "roles", "created_at", "expires_at", "accepted_at"
+        )
+    )
+    second = seed(users=120, seed=3)
     assert counts() == before
     assert (
         list(generated_users().order_by("email").values_list("email", "full_name", "code")) == names
     )
-    assert "40 generated people (40 new)" in first
-    assert "40 generated people (0 new)" in second
+    assert dict(Profile.objects.values_list("id", "supervisor_id")) == supervisors
+    assert (
+        list(
+            Invitation.objects.order_by("code").values_list(
+                "code", "email", "roles", "created_at", "expires_at", "accepted_at"
+            )
+        )
+        == invitations
+    )
+    # Every step had something to do the first time.
+    assert before["invitations"] == 14 and before["supervised"] > 0
+    assert before["pending proposals"] == 4
+    assert "120 generated people (120 new)" in first
+    assert (
+        f"Invitations: 14 (14 new). Trainees with a supervisor: {before['supervised']} (" in first
+    )
+    assert "120 generated people (0 new)" in second
+    assert (
+        f"Invitations: 14 (0 new). Trainees with a supervisor: {before['supervised']} (0 new)."
+        in (second)
+    )
 
 
 def test_more_users_adds_only_the_difference_and_keeps_the_first_ones() -> None:
@@ -224,6 +259,7 @@ def test_the_output_lists_every_login_with_password_and_mfa_secret() -> None:
         ("mentor", "vikram@example.org"),
         ("coordinator", "mary@example.org"),
         ("credential reviewer", "priya@example.org"),
+        ("second credential reviewer", "kavya@example.org"),
         ("org admin", "rohan@example.org"),
         ("outsider (other organization)", "aisha@example.org"),
         ("platform staff", "staff@example.org"),
@@ -277,3 +313,28 @@ def test_large_runs_report_progress_on_stderr(monkeypatch) -> None:  # type: ign
     err = StringIO()
     call_command("seed_demo", users=12, stdout=StringIO(), stderr=err)
     assert "seed_demo: 12/12 people" in err.getvalue()
+
+
+@pytest.mark.parametrize("readme", ["README.md", "carementor/demo/README.md"])
+def test_the_readme_login_tables_match_what_the_command_prints(readme: str) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from carementor.demo.logins import LOGINS
+
+    text = (Path(settings.BASE_DIR) / readme).read_text()
+    rows = [
+        line.split("|")[1:-1]
+        for line in text.splitlines()
+        if line.startswith("| ") and "@example.org" in line
+    ]
+    printed = {(login.role, login.person.email, "TOTP" if login.mfa else "-") for login in LOGINS}
+    assert {(role.strip(), email.strip(), mfa.strip()) for role, email, _org, mfa in rows} == (
+        printed
+    )
+    output = seed(users=0)
+    for role, email, organization, _mfa in rows:
+        line = next(line for line in output.splitlines() if f" {email.strip()} " in line)
+        assert line.startswith(role.strip()) and line.endswith(organization.strip()), line
+    assert "`care-mentor-demo`" in text and "`JBSWY3DPEHPK3PXP`" in text
