@@ -1,5 +1,6 @@
 from django.urls import path
 
+from carementor.matching import views as matching_views
 from carementor.programs import views
 
 app_name = "programs"
@@ -7,6 +8,9 @@ app_name = "programs"
 urlpatterns = [
     path("", views.program_list, name="list"),
     path("new/", views.program_create, name="create"),
+    path("requests/", matching_views.inbox, name="inbox"),
+    path("requests/<str:code>/", matching_views.request_detail, name="request_detail"),
+    path("requests/<str:code>/<str:action>/", matching_views.request_act, name="request_act"),
     path("enrollments/<str:code>/decide/", views.enrollment_decide, name="enrollment_decide"),
     path("enrollments/<str:code>/capacity/", views.enrollment_capacity, name="enrollment_capacity"),
     path("enrollments/<str:code>/withdraw/", views.enrollment_withdraw, name="enrollment_withdraw"),
@@ -24,4 +28,12 @@ urlpatterns = [
     path("<str:code>/participants.csv", views.participants_export, name="participants_export"),
     path("<str:code>/import/", views.program_import, name="import"),
     path("<str:code>/import/<str:batch_code>/", views.import_detail, name="import_detail"),
+    path("<str:code>/mentors/", matching_views.suggestions, name="suggestions"),
+    path("<str:code>/mentors/<str:user_code>/mark/", matching_views.mark, name="mark"),
+    path(
+        "<str:code>/mentors/<str:user_code>/request/",
+        matching_views.request_new,
+        name="request_new",
+    ),
+    path("<str:code>/queue/", matching_views.queue, name="queue"),
 ]

@@ -1,0 +1,190 @@
+"""Getting matched inside a programme: requests, bookmarks, coordinator runs and their pairs."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carementor.lib.codes import new_code
+from carementor.profiles.models import MentoringRole
+
+
+class MatchRequestQuerySet(models.QuerySet["MatchRequest"]):
+    def open(self) -> "MatchRequestQuerySet":
+        return self.filter(status__in=MatchRequest.OPEN)
+
+
+class MatchRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the mentor")
+        INFO_REQUESTED = "info_requested", _("Mentor asked for more information")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN = (Status.PENDING, Status.INFO_REQUESTED)
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="match_requests"
+    )
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_match_requests"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="received_match_requests"
+    )
+    role = models.CharField(
+        _("relationship"), max_length=10, choices=MentoringRole.choices, default="mentor"
+    )
+    note = models.TextField(_("personal note"), max_length=2000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    question = models.TextField(_("mentor's question"), max_length=2000, blank=True)
+    answer = models.TextField(_("your answer"), max_length=2000, blank=True)
+    decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    expires_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MatchRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "mentee", "mentor"],
+                condition=models.Q(status__in=["pending", "info_requested"]),
+                name="one_open_request_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(mentee=models.F("mentor")), name="request_not_to_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentor", "status"]),
+            models.Index(fields=["program", "mentee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} → {self.mentor}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.expires_at <= timezone.now()
+
+
+class SuggestionMark(models.Model):
+    """A mentee's bookmark or dismissal of a suggested mentor, per programme."""
+
+    class Kind(models.TextChoices):
+        BOOKMARK = "bookmark", _("Bookmarked")
+        DISMISS = "dismiss", _("Dismissed")
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "mentee", "mentor"], name="one_mark_per_suggestion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.mentor}"
+
+
+class PairRule(models.Model):
+    """A coordinator's decision about one pair, kept across re-runs."""
+
+    class Kind(models.TextChoices):
+        LOCK = "lock", _("Locked")
+        FORBID = "forbid", _("Forbidden")
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="pair_rules"
+    )
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "mentee", "mentor"], name="one_rule_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.mentee} / {self.mentor}"
+
+
+class MatchRun(models.Model):
+    class Mode(models.TextChoices):
+        OPTIMAL = "optimal", _("Optimal (highest total score)")
+        STABLE = "stable", _("Stable (nobody would rather swap)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DRAFT = "draft", _("Draft proposals")
+        PUBLISHED = "published", _("Published")
+        FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="match_runs"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OPTIMAL)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    stats = models.JSONField(default=dict, blank=True)
+    unmatched = models.JSONField(default=list, blank=True)  # [{"user": code, "name", "reason"}]
+    error = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} run {self.code}"
+
+
+class MatchProposal(models.Model):
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    locked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="one_proposal_per_mentee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} ↔ {self.mentor}"
