@@ -38,6 +38,9 @@ PUBLIC_PAGES = {
     "organizations:invitation",
     # Certificate verification is public by design (issue 7) — listed when it exists.
     "learning:verify",
+    # A calendar app subscribes without a session: the secret, revocable token in the URL is
+    # the authentication (issue 5).
+    "mentorships:calendar_feed",
 }
 
 # API operations anyone may call: (method, path).

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carementor.mentorships.models import Mentorship, Phase
+from carementor.mentorships.models import ActionItem, Meeting, MeetingStatus, Mentorship, Phase
 
 
 @dataclass
@@ -66,20 +66,15 @@ def health_for(mentorship: Mentorship, *, now: datetime | None = None, **counts:
 
 
 def _count_held(mentorship: Mentorship) -> int:
-    meetings = getattr(mentorship, "meetings", None)
-    return meetings.filter(status="held").count() if meetings is not None else 0
+    return Meeting.objects.filter(mentorship=mentorship, status=MeetingStatus.HELD).count()
 
 
 def _count_open_items(mentorship: Mentorship) -> int:
-    items = getattr(mentorship, "action_items", None)
-    return items.filter(done_at__isnull=True).count() if items is not None else 0
+    return ActionItem.objects.filter(mentorship=mentorship).open().count()
 
 
 def _count_overdue(mentorship: Mentorship) -> int:
-    items = getattr(mentorship, "action_items", None)
-    if items is None:
-        return 0
-    return items.filter(done_at__isnull=True, due_on__lt=timezone.localdate()).count()
+    return ActionItem.objects.filter(mentorship=mentorship).overdue().count()
 
 
 def _pending_signatures(mentorship: Mentorship) -> int:
@@ -103,7 +98,25 @@ def health_queryset(organization: Any, *, phase: str = "") -> Any:
         .select_related("program")
         .prefetch_related("parties__user")
         .annotate(
-            open_help=Count("help_requests", filter=Q(help_requests__resolved_at__isnull=True))
+            open_help=Count(
+                "help_requests",
+                filter=Q(help_requests__resolved_at__isnull=True),
+                distinct=True,
+            ),
+            meetings_held=Count(
+                "meetings", filter=Q(meetings__status=MeetingStatus.HELD), distinct=True
+            ),
+            open_items=Count(
+                "action_items", filter=Q(action_items__done_at__isnull=True), distinct=True
+            ),
+            overdue_items=Count(
+                "action_items",
+                filter=Q(
+                    action_items__done_at__isnull=True,
+                    action_items__due_on__lt=timezone.localdate(),
+                ),
+                distinct=True,
+            ),
         )
         .order_by("last_meeting_at", "-created_at")
     )

@@ -73,7 +73,10 @@ def notify(
     rows = []
     for user in users:
         render_context = {**context, "target": target, "actor": actor, "recipient": user}
-        with translation.override(user.language or settings.LANGUAGE_CODE):
+        with (
+            translation.override(user.language or settings.LANGUAGE_CODE),
+            timezone.override(user.timezone or settings.TIME_ZONE),
+        ):
             title = _render_title(kind, render_context)
         rows.append(
             Notification(
@@ -126,7 +129,10 @@ def notification_email_send(notification_id: int) -> bool:
             return False
         recipient = notification.recipient
         if recipient.is_active:
-            with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            with (
+                translation.override(recipient.language or settings.LANGUAGE_CODE),
+                timezone.override(recipient.timezone or settings.TIME_ZONE),
+            ):
                 context = {
                     "notification": notification,
                     "recipient": recipient,
@@ -193,7 +199,10 @@ def _send_digest(user_id: int) -> int:
         if not items:
             return 0
         if recipient.is_active:
-            with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            with (
+                translation.override(recipient.language or settings.LANGUAGE_CODE),
+                timezone.override(recipient.timezone or settings.TIME_ZONE),
+            ):
                 context = {
                     "items": items,
                     "recipient": recipient,

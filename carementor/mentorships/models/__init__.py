@@ -1,5 +1,24 @@
 """Mentorship models, one module per part of the relationship."""
 
+from carementor.mentorships.models.conversation import Message, MessageAttachment, Nudge
+from carementor.mentorships.models.meetings import (
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Meeting,
+    MeetingMode,
+    MeetingStatus,
+    PrivateNote,
+    SharedNote,
+    hash_feed_token,
+)
+from carementor.mentorships.models.plans import (
+    ActionItem,
+    ActionItemQuerySet,
+    Goal,
+    GoalProgress,
+    GoalStatus,
+)
 from carementor.mentorships.models.relationship import (
     DEFAULT_CONFIDENTIALITY,
     ENDED_PHASES,
@@ -23,15 +42,32 @@ __all__ = [
     "ENDED_PHASES",
     "NEXT_STEPS",
     "OPEN_PHASES",
+    "ActionItem",
+    "ActionItemQuerySet",
+    "AgendaItem",
     "Agreement",
+    "Attendance",
+    "CalendarFeed",
     "ExtensionRequest",
+    "Goal",
+    "GoalProgress",
+    "GoalStatus",
     "HelpRequest",
+    "Meeting",
+    "MeetingMode",
+    "MeetingStatus",
     "Mentorship",
     "MentorshipParty",
     "MentorshipQuerySet",
+    "Message",
+    "MessageAttachment",
+    "Nudge",
     "Outcome",
     "PartyRole",
     "Phase",
+    "PrivateNote",
+    "SharedNote",
     "Signature",
     "Source",
+    "hash_feed_token",
 ]
