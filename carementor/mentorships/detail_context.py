@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from carementor.mentorships.conversation import unread_count
 from carementor.mentorships.models import (
     ActionItem,
     ExtensionRequest,
@@ -30,6 +31,7 @@ def party_context(mentorship: Mentorship, user: Any) -> dict[str, Any]:
         "open_items": ActionItem.objects.filter(mentorship=mentorship)
         .open()
         .select_related("owner")[:10],
+        "unread_messages": unread_count(user, mentorship),
         "goals": Goal.objects.filter(mentorship=mentorship)[:10],
     }
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from carementor.mentorships import meeting_views as mv
+from carementor.mentorships import message_views as msg
 from carementor.mentorships import plan_views as pv
 from carementor.mentorships import views
 
@@ -28,6 +29,8 @@ urlpatterns = [
     ),
     path("<str:code>/closing/", views.start_closing, name="start_closing"),
     path("<str:code>/close/", views.close, name="close"),
+    path("<str:code>/messages/", msg.thread, name="messages"),
+    path("<str:code>/messages/files/<str:attachment_code>/", msg.attachment, name="attachment"),
     path("<str:code>/plan/", pv.plan, name="plan"),
     path("<str:code>/plan/goals/", pv.goal_new, name="goal_new"),
     path("<str:code>/plan/goals/<str:goal_code>/progress/", pv.goal_progress, name="goal_progress"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carementor.lib.http import AuthedRequest
 from carementor.mentorships import services
+from carementor.mentorships.conversation import unread_filter
 from carementor.mentorships.forms import (
     AgreementForm,
     CloseForm,
@@ -23,7 +24,7 @@ from carementor.mentorships.forms import (
     HelpForm,
     SignForm,
 )
-from carementor.mentorships.models import OPEN_PHASES, ExtensionRequest, Mentorship, Phase
+from carementor.mentorships.models import OPEN_PHASES, ExtensionRequest, Mentorship, Message, Phase
 from carementor.mentorships.permissions import get_mentorship_for
 from carementor.mentorships.services import MentorshipError, current_agreement, is_overseer
 from carementor.organizations.models import Membership
@@ -46,6 +47,15 @@ def mentorship_list(request: AuthedRequest) -> HttpResponse:
         .order_by("-created_at")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = dict(
+        Message.objects.filter(mentorship__in=[m.pk for m in page.object_list])
+        .filter(unread_filter(request.user))
+        .values("mentorship")
+        .annotate(n=Count("id"))
+        .values_list("mentorship", "n")
+    )
+    for mentorship in page.object_list:
+        mentorship.unread = unread.get(mentorship.pk, 0)  # type: ignore[attr-defined]
     overseen = Membership.objects.filter(user=request.user).filter(
         Q(is_coordinator=True) | Q(is_admin=True)
     )
