@@ -113,3 +113,27 @@ def test_action_item_create_refuses_blank(mentorship, mentor):
     with pytest.raises(MentorshipError):
         action_item_create(mentorship=mentorship, user=mentor, title="  ", owner=mentor)
     assert timezone.localdate() > dt.date(2020, 1, 1)
+
+
+def test_dashboard_shows_overdue_actions_and_next_meetings(login, mentorship, mentor, mentee):
+    from carementor.mentorships.meetings import MeetingData, meeting_schedule
+
+    action_item_create(
+        mentorship=mentorship,
+        user=mentor,
+        title="Draft the audit proposal",
+        owner=mentee,
+        due_on=timezone.localdate() - dt.timedelta(days=2),
+    )
+    meeting_schedule(
+        mentorship=mentorship,
+        user=mentor,
+        data=MeetingData(
+            starts_at=timezone.now() + dt.timedelta(days=2), duration_minutes=30, mode="phone"
+        ),
+    )
+    page = login(mentee).get("/dashboard/").content.decode()
+    assert "Overdue actions" in page and "Draft the audit proposal" in page
+    assert "Next mentoring meetings" in page
+    mentor_page = login(mentor).get("/dashboard/").content.decode()
+    assert "Draft the audit proposal" not in mentor_page
