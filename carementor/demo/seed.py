@@ -17,6 +17,7 @@ from carementor.demo.invitations import InvitationsResult, seed_invitations
 from carementor.demo.logins import DEMO_TOTP_SECRET, LoginRow, seed_logins
 from carementor.demo.organizations import seed_organizations
 from carementor.demo.people import seed_people
+from carementor.demo.programs import seed_programs
 from carementor.demo.supervisors import SupervisorsResult, seed_supervisors
 from carementor.demo.vocabulary import Vocabulary
 from carementor.organizations.models import Organization
@@ -66,6 +67,7 @@ def seed_demo(
     seed_credentials(organizations=organizations, seed=seed)
     seed_four_eyes(organizations=organizations)
     invitations = seed_invitations(organizations=organizations)
+    seed_programs(organizations=organizations)
     return SeedReport(
         organizations=list(organizations.values()),
         logins=logins,

@@ -1,0 +1,113 @@
+"""Demo programmes in every organization: several formats, including digital-technology
+adoption coaching, with enrolments and open requests. Safe to run twice."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from carementor.accounts.models import User
+from carementor.credentials.models import matchable_mentors
+from carementor.matching.models import MatchRequest
+from carementor.matching.suggestions import explain_pair
+from carementor.organizations.models import Membership
+from carementor.profiles.models import Competency
+from carementor.programs.catalog import get_template
+from carementor.programs.models import Enrollment, EnrollmentQuestion, Program
+
+PLAN = [
+    ("digital-adoption", Program.Status.PUBLISHED),
+    ("career-one-to-one", Program.Status.PUBLISHED),
+    ("peer-circles", Program.Status.DRAFT),
+    ("speed-event", Program.Status.PUBLISHED),
+]
+MENTORS_PER_PROGRAM = 12
+MENTEES_PER_PROGRAM = 30
+REQUESTS_PER_PROGRAM = 6
+
+
+def _program(organization: Any, slug: str, status: str) -> Program:
+    template = get_template(slug)
+    assert template is not None
+    values = template.initial()
+    name = values.pop("name")
+    program, created = Program.objects.get_or_create(
+        organization=organization,
+        name=name,
+        defaults={**values, "template": slug, "status": status},
+    )
+    if created:
+        program.focus_competencies.set(Competency.objects.filter(code__in=template.competencies))
+        for position, question in enumerate(template.questions):
+            EnrollmentQuestion.objects.create(program=program, position=position, **question)
+    return program
+
+
+def seed_programs(*, organizations: dict[str, Any]) -> int:
+    """Returns how many programmes exist in the demo organizations afterwards."""
+    for organization in organizations.values():
+        members = Membership.objects.filter(organization=organization)
+        mentor_ids = list(
+            matchable_mentors(
+                User.objects.filter(pk__in=members.filter(is_mentor=True).values("user_id"))
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[: MENTORS_PER_PROGRAM * 2]
+        )
+        mentee_ids = list(
+            members.filter(is_mentor=False, is_coordinator=False, is_admin=False, is_reviewer=False)
+            .order_by("pk")
+            .values_list("user_id", flat=True)[:MENTEES_PER_PROGRAM]
+        )
+        for index, (slug, status) in enumerate(PLAN):
+            with transaction.atomic():
+                program = _program(organization, slug, status)
+                chosen = mentor_ids[index % 2 :: 2][:MENTORS_PER_PROGRAM]
+                Enrollment.objects.bulk_create(
+                    [
+                        Enrollment(
+                            program=program,
+                            user_id=pk,
+                            role=Enrollment.Role.MENTOR,
+                            status=Enrollment.Status.APPROVED,
+                            capacity=program.default_mentor_capacity,
+                        )
+                        for pk in chosen
+                    ]
+                    + [
+                        Enrollment(
+                            program=program,
+                            user_id=pk,
+                            role=Enrollment.Role.MENTEE,
+                            # A few applications wait for the coordinator's decision.
+                            status=Enrollment.Status.APPLIED
+                            if n % 7 == 6
+                            else Enrollment.Status.APPROVED,
+                        )
+                        for n, pk in enumerate(mentee_ids)
+                    ],
+                    ignore_conflicts=True,
+                )
+            if status != Program.Status.PUBLISHED or program.matching_mode == "coordinator":
+                continue
+            if MatchRequest.objects.filter(program=program).exists():
+                continue
+            mentees = User.objects.filter(pk__in=mentee_ids[:REQUESTS_PER_PROGRAM])
+            mentors = list(User.objects.filter(pk__in=chosen[:3]))
+            for n, mentee in enumerate(mentees):
+                if not mentors:
+                    break
+                mentor = mentors[n % len(mentors)]
+                # Written directly, not through request_send: seeding must not e-mail anyone.
+                score, reasons = explain_pair(program, mentee, mentor)
+                MatchRequest.objects.create(
+                    program=program,
+                    mentee=mentee,
+                    mentor=mentor,
+                    note="I would value your guidance on the goals in my profile.",
+                    score=score,
+                    reasons=reasons,
+                    expires_at=timezone.now() + timedelta(days=program.request_expiry_days),
+                )
+    return Program.objects.filter(organization__in=list(organizations.values())).count()
