@@ -82,23 +82,32 @@ class Codebook:
         self.codes: dict[Hashable, int] = {}
         self.rows: list[tuple[int, ...]] = []
         self._table: np.ndarray | None = None
+        self._built = 0  # rows of `rows` already in `_table`
 
     def code(self, row: tuple[int, ...]) -> int:
         found = self.codes.get(row)
         if found is None:
             found = self.codes[row] = len(self.rows)
             self.rows.append(row)
-            self._table = None
         return found
 
     def table(self) -> np.ndarray:
-        """(distinct values x widest row), padded with `fill`; at least one column."""
-        if self._table is None:
-            width = max((len(r) for r in self.rows), default=1) or 1
-            table: np.ndarray = np.full((len(self.rows), width), self.fill, dtype=self.dtype)
-            for i, row in enumerate(self.rows):
-                table[i, : len(row)] = row
-            self._table = table
+        """(distinct values x widest row), padded with `fill`; at least one column.
+
+        New codes are appended to the cached table, so a re-encoded row costs O(1) here.
+        """
+        width = max((len(r) for r in self.rows[self._built :]), default=1) or 1
+        if self._table is None or width > self._table.shape[1]:
+            width = max(width, self._table.shape[1] if self._table is not None else 1)
+            self._table, self._built = np.full((0, width), self.fill, dtype=self.dtype), 0
+        if self._built < len(self.rows):
+            fresh: np.ndarray = np.full(
+                (len(self.rows) - self._built, self._table.shape[1]), self.fill, dtype=self.dtype
+            )
+            for i, row in enumerate(self.rows[self._built :]):
+                fresh[i, : len(row)] = row
+            self._table = np.concatenate([self._table, fresh]) if self._built else fresh
+            self._built = len(self.rows)
         return self._table
 
     def __len__(self) -> int:

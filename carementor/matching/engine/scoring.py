@@ -13,6 +13,7 @@ assign it. Three shapes of work share one set of tables, so they always agree:
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,8 @@ from carementor.matching.engine.encode import Population
 from carementor.matching.engine.program import Component, Direction, ProgramSettings
 
 NEG_INF = np.float32(-np.inf)
+PARALLEL_ROWS = 200_000  # one mentee against at least this many mentors: use two threads
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="matching-scan")
 
 
 class HardRule:
@@ -191,9 +194,36 @@ class Scorer:
 
     def scores(self, e: int, rows: np.ndarray | None = None) -> np.ndarray:
         """Scores of mentee row `e` against mentor `rows` (default: every mentor)."""
+        t, b = self.tables(), self.b
+        if rows is None and b.n >= PARALLEL_ROWS:
+            # Two halves on two threads: each call below works on 100k+ elements, so
+            # NumPy spends its time outside the GIL. Text runs here meanwhile.
+            out = np.empty(b.n, dtype=np.float32)
+            middle = b.n // 2
+            halves = [
+                _POOL.submit(self._categorical, e, slice(lo, hi), out[lo:hi])
+                for lo, hi in ((0, middle), (middle, b.n))
+            ]
+            text = np.zeros(b.n, dtype=np.float32)
+            self._add_text_one(e, text, None)
+            for half in halves:
+                half.result()
+            out += text
+        else:
+            pick = slice(0, b.n) if rows is None else rows
+            out = np.empty(b.n if rows is None else len(rows), dtype=np.float32)
+            self._categorical(e, pick, out)
+            self._add_text_one(e, out, rows)
+        out /= t.total_weight[e]
+        np.minimum(out, 1.0, out=out)  # rounding may leave 1 + 1e-7
+        self._exclude_one(e, out, rows)
+        return out
+
+    def _categorical(self, e: int, pick: slice | np.ndarray, out: np.ndarray) -> None:
+        """Write every part but the text (weighted, not yet normalised) into `out`."""
         t, a, b = self.tables(), self.a, self.b
-        pick = slice(0, b.n) if rows is None else rows
-        out = t.static[pick].copy()
+        np.copyto(out, t.static[pick])
+        gathered = np.empty_like(out)
         for table, mine, theirs in (
             (t.block, a.block, b.block),
             (t.specialty, a.specialty_set, b.specialty_set),
@@ -201,16 +231,12 @@ class Scorer:
             (t.schedule, a.hours_code, b.hours_code),
             (t.meeting, a.meeting, b.meeting),
         ):
-            out += table[mine[e]].take(theirs[pick])
-        targets = np.flatnonzero(a.targets[:, e])
-        if len(targets):
-            for c in targets:
-                out += (t.zpd[a.levels[c, e]] / t.targets_count[e]).take(b.levels[c, pick])
-        self._add_text_one(e, out, rows)
-        out /= t.total_weight[e]
-        np.minimum(out, 1.0, out=out)  # rounding may leave 1 + 1e-7
-        self._exclude_one(e, out, rows)
-        return out
+            np.take(table[mine[e]], theirs[pick], out=gathered)
+            out += gathered
+        for c in np.flatnonzero(a.targets[:, e]):
+            row = t.zpd[a.levels[c, e]] / t.targets_count[e]
+            np.take(row, b.levels[c, pick], out=gathered)
+            out += gathered
 
     def _add_text_one(self, e: int, out: np.ndarray, rows: np.ndarray | None) -> None:
         ids, weights = self._text_row(self.a, e)
