@@ -39,3 +39,16 @@ def create_mentorship(
         actor=actor,
         source=source,
     )
+
+
+def matched_mentee_ids(program: Program) -> set[int]:
+    """Mentees who already have an open relationship in the programme (not matched again)."""
+    try:
+        from carementor.mentorships.models import OPEN_PHASES, MentorshipParty
+    except ImportError:
+        return set()
+    return set(
+        MentorshipParty.objects.filter(
+            mentorship__program=program, mentorship__phase__in=OPEN_PHASES, role="mentee"
+        ).values_list("user_id", flat=True)
+    )

@@ -152,6 +152,10 @@ class MatchRun(models.Model):
         "programs.Program", on_delete=models.CASCADE, related_name="match_runs"
     )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OPTIMAL)
+    # Optimal only: first as many pairs as possible, then the highest total among those.
+    maximize_matched = models.BooleanField(
+        _("match as many mentees as possible first"), default=False
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
@@ -170,6 +174,16 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()} run {self.code}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent_done(self) -> int:
+        if not self.progress_total:
+            return 100 if self.is_finished else 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
 
 
 class MatchProposal(models.Model):

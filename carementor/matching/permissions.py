@@ -1,11 +1,12 @@
-"""Access gate for match requests: the two people in it, and the programme's coordinators."""
+"""Access gates for match requests (the two people in it and the programme's coordinators)
+and for match runs (the programme's coordinators)."""
 
 from typing import Any
 
 from django.http import Http404
 
-from carementor.matching.models import MatchRequest
-from carementor.programs.permissions import can_manage
+from carementor.matching.models import MatchRequest, MatchRun
+from carementor.programs.permissions import can_manage, get_program_for
 
 
 def get_request_for(user: Any, code: str) -> MatchRequest:
@@ -25,3 +26,16 @@ def get_request_for(user: Any, code: str) -> MatchRequest:
     if can_manage(user, match_request.program):
         return match_request
     raise Http404
+
+
+def get_run_for(user: Any, program_code: str, run_code: str) -> MatchRun:
+    """A match run of a programme the person manages (404 for strangers, 403 for members)."""
+    program = get_program_for(user, program_code, manage=True)
+    run = (
+        MatchRun.objects.select_related("program__organization", "created_by")
+        .filter(program=program, code=run_code)
+        .first()
+    )
+    if run is None:
+        raise Http404
+    return run

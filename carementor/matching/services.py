@@ -5,6 +5,7 @@ mentorships, refuses when full, and writes the new count to ``Enrollment.seats_t
 check constraint (``seats_taken <= capacity``) is the database's last word.
 """
 
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -112,6 +113,27 @@ def request_send(
     return match_request
 
 
+def lock_seats(program: Program, mentor_ids: Iterable[int]) -> dict[int, Enrollment]:
+    """Lock mentors' enrolment rows, always in primary-key order so two publishers (or a
+    publisher and an accepting mentor) cannot deadlock."""
+    rows = (
+        Enrollment.objects.select_for_update()
+        .filter(program=program, user_id__in=set(mentor_ids))
+        .order_by("pk")
+    )
+    return {seat.user_id: seat for seat in rows}
+
+
+def seat_take(seat: Enrollment, mentor: Any, full_message: str) -> None:
+    """Take one place on a locked enrolment: recount the mentor's open mentorships, refuse
+    when full, and write the count the check constraint guards."""
+    taken = open_mentorships(seat.program, mentor, seat)
+    if taken >= seat.capacity:
+        raise MatchError(full_message, "full", 409)
+    seat.seats_taken = taken + 1
+    seat.save(update_fields=["seats_taken", "updated_at"])
+
+
 def _locked_request(match_request: MatchRequest) -> MatchRequest:
     return (
         MatchRequest.objects.select_for_update()
@@ -153,15 +175,11 @@ def _accept(*, match_request: MatchRequest, actor: Any) -> MatchRequest:
         raise _Overdue
     if seat is None or seat.status != Enrollment.Status.APPROVED:
         raise MatchError(_("You are no longer a mentor in this programme."), "not_enrolled", 409)
-    taken = open_mentorships(program, match_request.mentor, seat)
-    if taken >= seat.capacity:
-        raise MatchError(
-            _("You have no free places in this programme. Raise your capacity or decline."),
-            "full",
-            409,
-        )
-    seat.seats_taken = taken + 1
-    seat.save(update_fields=["seats_taken", "updated_at"])
+    seat_take(
+        seat,
+        match_request.mentor,
+        _("You have no free places in this programme. Raise your capacity or decline."),
+    )
     match_request.status = MatchRequest.Status.ACCEPTED
     match_request.responded_at = timezone.now()
     match_request.save(update_fields=["status", "responded_at"])

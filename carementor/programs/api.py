@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from carementor.accounts.models import User
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
 from carementor.matching import services as matching
+from carementor.matching.api import router as matching_router
 from carementor.matching.models import MatchRequest
 from carementor.matching.permissions import get_request_for
 from carementor.matching.services import MatchError
@@ -51,6 +52,7 @@ from carementor.programs.schemas import (
 from carementor.programs.services import ProgramError
 
 router = Router(tags=["programs"])
+router.add_router("", matching_router)  # runs, proposals, pair rules, manual pairs
 
 
 def _user(request: HttpRequest) -> User:

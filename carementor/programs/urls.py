@@ -1,5 +1,6 @@
 from django.urls import path
 
+from carementor.matching import run_views
 from carementor.matching import views as matching_views
 from carementor.programs import views
 
@@ -36,4 +37,16 @@ urlpatterns = [
         name="request_new",
     ),
     path("<str:code>/queue/", matching_views.queue, name="queue"),
+    path("<str:code>/runs/", run_views.run_list, name="runs"),
+    path("<str:code>/runs/start/", run_views.run_start, name="run_start"),
+    path("<str:code>/runs/rules/", run_views.pair_rule, name="pair_rule"),
+    path("<str:code>/runs/pair/", run_views.pair_create, name="pair_create"),
+    path("<str:code>/runs/<str:run_code>/", run_views.run_detail, name="run_detail"),
+    path("<str:code>/runs/<str:run_code>/quality.svg", run_views.run_chart, name="run_chart"),
+    path("<str:code>/runs/<str:run_code>/publish/", run_views.run_publish, name="run_publish"),
+    path(
+        "<str:code>/runs/<str:run_code>/proposals/<str:mentee>/",
+        run_views.proposal_swap,
+        name="proposal_swap",
+    ),
 ]

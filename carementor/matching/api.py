@@ -1,0 +1,199 @@
+"""Coordinator matching API (mounted inside the programmes router at /api/v1/programs)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from carementor.accounts.models import User
+from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
+from carementor.matching import runs as services
+from carementor.matching.cohort_run import unmatched_rows
+from carementor.matching.models import MatchProposal, MatchRun, PairRule
+from carementor.matching.permissions import get_run_for
+from carementor.matching.schemas import (
+    PairIn,
+    PairOut,
+    PairRuleIn,
+    PairRuleOut,
+    ProposalOut,
+    ProposalPageOut,
+    RunIn,
+    RunOut,
+    RunPageOut,
+    SwapIn,
+)
+from carementor.matching.services import MatchError
+from carementor.programs.permissions import get_program_for
+from carementor.programs.schemas import PageParams
+
+router = Router(tags=["matching"])
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _person(code: str) -> User:
+    user = User.objects.filter(code=code).first()
+    if user is None:
+        raise ApiError(404, "Not found.", "not_found")
+    return user
+
+
+def _fail(exc: MatchError) -> ApiError:
+    return ApiError(exc.status, exc.message, exc.code)
+
+
+def run_out(run: MatchRun) -> dict[str, Any]:
+    return {
+        "code": run.code,
+        "program": run.program.code,
+        "mode": run.mode,
+        "maximize_matched": run.maximize_matched,
+        "status": run.status,
+        "progress_done": run.progress_done,
+        "progress_total": run.progress_total,
+        "stats": run.stats,
+        "unmatched": unmatched_rows(run),
+        "error": run.error,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+        "published_at": run.published_at,
+    }
+
+
+def proposal_out(p: MatchProposal) -> dict[str, Any]:
+    return {
+        "mentee": p.mentee.code,
+        "mentee_name": p.mentee.full_name,
+        "mentor": p.mentor.code,
+        "mentor_name": p.mentor.full_name,
+        "score": p.score,
+        "reasons": p.reasons,
+        "locked": p.locked,
+    }
+
+
+@router.get("/{code}/runs", response={200: RunPageOut, **READ_ERRORS})
+def list_runs(request: HttpRequest, code: str, params: Query[PageParams]) -> dict[str, Any]:
+    program = get_program_for(_user(request), code, manage=True)
+    qs = MatchRun.objects.filter(program=program).select_related("program")
+    items = qs[params.offset : params.offset + params.limit]
+    return {"count": qs.count(), "items": [run_out(r) for r in items]}
+
+
+@router.post("/{code}/runs", response={201: RunOut, **WRITE_ERRORS})
+def start_run(request: HttpRequest, code: str, payload: RunIn) -> Status:
+    """Start a run; small cohorts come back finished, large ones queued (poll the run)."""
+    program = get_program_for(_user(request), code, manage=True)
+    try:
+        run = services.run_start(
+            program=program,
+            actor=_user(request),
+            mode=payload.mode,
+            maximize_matched=payload.maximize_matched,
+            request=request,
+        )
+    except MatchError as exc:
+        raise _fail(exc) from exc
+    return Status(201, run_out(run))
+
+
+@router.get("/{code}/runs/{run}", response={200: RunOut, **READ_ERRORS})
+def get_run(request: HttpRequest, code: str, run: str) -> dict[str, Any]:
+    return run_out(get_run_for(_user(request), code, run))
+
+
+@router.get("/{code}/runs/{run}/proposals", response={200: ProposalPageOut, **READ_ERRORS})
+def list_proposals(
+    request: HttpRequest, code: str, run: str, params: Query[PageParams]
+) -> dict[str, Any]:
+    found = get_run_for(_user(request), code, run)
+    qs = found.proposals.select_related("mentee", "mentor").order_by("-score", "pk")
+    items = qs[params.offset : params.offset + params.limit]
+    return {"count": qs.count(), "items": [proposal_out(p) for p in items]}
+
+
+@router.put("/{code}/runs/{run}/proposals/{mentee}", response={200: ProposalOut, **WRITE_ERRORS})
+def swap_proposal(
+    request: HttpRequest, code: str, run: str, mentee: str, payload: SwapIn
+) -> dict[str, Any]:
+    """Give the mentee another mentor in a draft run (the pair is then locked)."""
+    found = get_run_for(_user(request), code, run)
+    try:
+        proposal = services.proposal_swap(
+            run=found, mentee=_person(mentee), mentor=_person(payload.mentor), actor=_user(request)
+        )
+    except MatchError as exc:
+        raise _fail(exc) from exc
+    return proposal_out(proposal)
+
+
+@router.post("/{code}/runs/{run}/publish", response={200: RunOut, **WRITE_ERRORS})
+def publish_run(request: HttpRequest, code: str, run: str) -> dict[str, Any]:
+    """Create every proposal's mentorship at once, or none."""
+    found = get_run_for(_user(request), code, run)
+    try:
+        published = services.run_publish(run=found, actor=_user(request), request=request)
+    except MatchError as exc:
+        raise _fail(exc) from exc
+    return run_out(published)
+
+
+@router.get("/{code}/pair-rules", response={200: list[PairRuleOut], **READ_ERRORS})
+def list_pair_rules(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    program = get_program_for(_user(request), code, manage=True)
+    rules = PairRule.objects.filter(program=program).select_related("mentee", "mentor")
+    return [
+        {
+            "mentee": r.mentee.code,
+            "mentor": r.mentor.code,
+            "kind": r.kind,
+            "created_at": r.created_at,
+        }
+        for r in rules.order_by("-created_at")[:1000]
+    ]
+
+
+@router.post("/{code}/pair-rules", response={200: PairRuleOut, 204: None, **WRITE_ERRORS})
+def set_pair_rule(request: HttpRequest, code: str, payload: PairRuleIn) -> Any:
+    """Lock or forbid a pair for later runs; kind "" clears the rule (204)."""
+    program = get_program_for(_user(request), code, manage=True)
+    try:
+        rule = services.pair_rule_set(
+            program=program,
+            mentee=_person(payload.mentee),
+            mentor=_person(payload.mentor),
+            kind=payload.kind,
+            actor=_user(request),
+            request=request,
+        )
+    except MatchError as exc:
+        raise _fail(exc) from exc
+    if rule is None:
+        return Status(204, None)
+    return {
+        "mentee": payload.mentee,
+        "mentor": payload.mentor,
+        "kind": rule.kind,
+        "created_at": rule.created_at,
+    }
+
+
+@router.post("/{code}/pairs", response={201: PairOut, **WRITE_ERRORS})
+def create_pair(request: HttpRequest, code: str, payload: PairIn) -> Status:
+    """Pair a mentee and a mentor directly: the mentorship is created now."""
+    program = get_program_for(_user(request), code, manage=True)
+    try:
+        mentorship = services.pair_create(
+            program=program,
+            mentee=_person(payload.mentee),
+            mentor=_person(payload.mentor),
+            actor=_user(request),
+            role=payload.role,
+            request=request,
+        )
+    except MatchError as exc:
+        raise _fail(exc) from exc
+    return Status(201, {"mentorship": getattr(mentorship, "code", None)})
