@@ -313,7 +313,6 @@ def _bench_index(pool: Population, mentees: list, exact: list) -> Result:
     result: Result = {"build_seconds": round(build, 2), "blocks": index.n_blocks}
     for label, budget in (
         ("exact_mode", None),
-        ("budget_2_percent", pool.n // 50),
         ("budget_5_percent", pool.n // 20),
     ):
         times, recalls, scanned, proven = [], [], [], 0

@@ -1,7 +1,11 @@
 """Cohort runs: exact candidate lists, both matchers, rules and capacities kept."""
 
+import dataclasses
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carementor.matching.engine import (
     Scorer,
@@ -92,3 +96,35 @@ def test_deterministic_for_a_fixed_seed() -> None:
         )
         runs.append(match_cohort(mentees, mentors, k=10).assignment.tolist())
     assert runs[0] == runs[1]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000), mode=st.sampled_from(["optimal", "stable"]), k=st.integers(1, 8)
+)
+def test_property_hard_rules_and_capacities_hold_in_every_run(seed, mode, k) -> None:
+    rng = np.random.default_rng(seed)
+    mentees = synthetic.people(25, seed=seed)
+    mentors = synthetic.people(8, role="mentor", seed=seed)
+    # Sprinkle declared conflicts and shared supervisors between the two sides.
+    mentees = [
+        dataclasses.replace(
+            p,
+            conflicts=frozenset({f"me{rng.integers(0, 8)}"}),
+            supervisor=f"sup{rng.integers(0, 3)}",
+        )
+        if rng.random() < 0.4
+        else p
+        for p in mentees
+    ]
+    mentors = [
+        dataclasses.replace(p, supervisor=f"sup{rng.integers(0, 3)}") if rng.random() < 0.4 else p
+        for p in mentors
+    ]
+    a, b = encode(mentees, mentors)
+    result = match_cohort(a, b, mode=mode, k=k)
+    scorer = Scorer(a, b)
+    matched = np.flatnonzero(result.assignment >= 0)
+    assert all(scorer.hard_rules(int(e), int(result.assignment[e])) == [] for e in matched)
+    load = np.bincount(result.assignment[matched], minlength=b.n)
+    assert (load <= np.maximum(b.spare(), 0)).all()
