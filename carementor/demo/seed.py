@@ -15,6 +15,7 @@ from carementor.demo.credentials import seed_credentials
 from carementor.demo.four_eyes import seed_four_eyes
 from carementor.demo.invitations import InvitationsResult, seed_invitations
 from carementor.demo.logins import DEMO_TOTP_SECRET, LoginRow, seed_logins
+from carementor.demo.mentorships import seed_mentorships
 from carementor.demo.organizations import seed_organizations
 from carementor.demo.people import seed_people
 from carementor.demo.programs import seed_programs
@@ -68,6 +69,7 @@ def seed_demo(
     seed_four_eyes(organizations=organizations)
     invitations = seed_invitations(organizations=organizations)
     seed_programs(organizations=organizations)
+    seed_mentorships(organizations=organizations)
     return SeedReport(
         organizations=list(organizations.values()),
         logins=logins,
