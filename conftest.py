@@ -21,6 +21,26 @@ def _fresh_cache():  # type: ignore[no-untyped-def]
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _vocabularies_present(request: pytest.FixtureRequest) -> None:
+    """The controlled vocabularies are data-migration rows, and every transactional test
+    (browser, concurrency) flushes all tables when it ends. Whatever ran before, a test that
+    uses the database finds the vocabularies loaded (one cheap query when they are)."""
+    if not (
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+
+    from carementor.profiles.data import load_vocabularies
+    from carementor.profiles.models import Country
+
+    if not Country.objects.exists():
+        load_vocabularies(apps, None)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Drive Debian's Chromium, never a downloaded browser."""

@@ -53,7 +53,8 @@ def test_list_is_paginated_without_n_plus_one(login, mentee, django_assert_max_n
     for n in range(35):
         add_member(mentee, make_organization(f"Clinic {n:02}", slug=f"clinic-{n}"))
     client = login(mentee)
-    with django_assert_max_num_queries(12):
+    # The layout (session, user, MFA gate, navigation, notification bell) is a fixed cost.
+    with django_assert_max_num_queries(16):
         response = client.get("/organizations/")
     html = response.content.decode()
     assert "Page 1 of 2" in html and html.count('name="organization"') >= 24
