@@ -2,16 +2,22 @@
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from carementor.accounts.models import User
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
 from carementor.matching import runs as services
+from carementor.matching import speed
 from carementor.matching.cohort_run import unmatched_rows
-from carementor.matching.models import MatchProposal, MatchRun, PairRule
-from carementor.matching.permissions import get_run_for
+from carementor.matching.models import MatchProposal, MatchRun, PairRule, SpeedEvent
+from carementor.matching.permissions import get_event_for, get_run_for
 from carementor.matching.schemas import (
+    ConcludeOut,
+    EventIn,
+    EventOut,
+    InterestIn,
     PairIn,
     PairOut,
     PairRuleIn,
@@ -24,7 +30,7 @@ from carementor.matching.schemas import (
     SwapIn,
 )
 from carementor.matching.services import MatchError
-from carementor.programs.permissions import get_program_for
+from carementor.programs.permissions import can_manage, get_program_for
 from carementor.programs.schemas import PageParams
 
 router = Router(tags=["matching"])
@@ -197,3 +203,90 @@ def create_pair(request: HttpRequest, code: str, payload: PairIn) -> Status:
     except MatchError as exc:
         raise _fail(exc) from exc
     return Status(201, {"mentorship": getattr(mentorship, "code", None)})
+
+
+# --- Speed-mentoring events ----------------------------------------------------------------
+
+
+def event_out(event: SpeedEvent, user: User, manager: bool) -> dict[str, Any]:
+    meetings = event.meetings.select_related("mentor", "mentee").order_by("round", "table")
+    if not manager:
+        meetings = meetings.filter(Q(mentor=user) | Q(mentee=user))
+    return {
+        "code": event.code,
+        "program": event.program.code,
+        "title": event.title,
+        "starts_at": event.starts_at,
+        "round_minutes": event.round_minutes,
+        "rounds": event.rounds,
+        "location": event.location,
+        "status": event.status,
+        "meetings": [
+            {
+                "round": m.round,
+                "table": m.table,
+                "starts_at": event.round_starts(m.round),
+                "mentor": m.mentor.code,
+                "mentor_name": m.mentor.full_name,
+                "mentee": m.mentee.code,
+                "mentee_name": m.mentee.full_name,
+            }
+            for m in meetings
+        ],
+    }
+
+
+@router.get("/{code}/events", response={200: list[EventOut], **READ_ERRORS})
+def list_events(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    """Events of the programme with one's own meetings (coordinators: every meeting)."""
+    user = _user(request)
+    program = get_program_for(user, code)
+    manager = can_manage(user, program)
+    events = SpeedEvent.objects.filter(program=program).select_related("program")
+    return [event_out(e, user, manager) for e in events.order_by("-starts_at")[:100]]
+
+
+@router.post("/{code}/events", response={201: EventOut, **WRITE_ERRORS})
+def create_event(request: HttpRequest, code: str, payload: EventIn) -> Status:
+    """Schedule an event; the rotation is computed at once from today's participants."""
+    program = get_program_for(_user(request), code, manage=True)
+    try:
+        event = speed.event_create(
+            program=program, actor=_user(request), request=request, **payload.dict()
+        )
+    except MatchError as exc:
+        raise _fail(exc) from exc
+    return Status(201, event_out(event, _user(request), True))
+
+
+@router.get("/{code}/events/{event}", response={200: EventOut, **READ_ERRORS})
+def get_event(request: HttpRequest, code: str, event: str) -> dict[str, Any]:
+    found, manager = get_event_for(_user(request), code, event)
+    return event_out(found, _user(request), manager)
+
+
+@router.put("/{code}/events/{event}/interest", response={204: None, **WRITE_ERRORS})
+def set_interest(request: HttpRequest, code: str, event: str, payload: InterestIn) -> Status:
+    """Whom one would like to continue with, best first (replaces earlier choices)."""
+    found, _manager = get_event_for(_user(request), code, event)
+    people = {u.code: u for u in User.objects.filter(code__in=payload.chosen)}
+    if len(people) != len(set(payload.chosen)):
+        raise ApiError(422, "You can only choose people you met.", "not_met")
+    try:
+        speed.interest_set(
+            event=found, chooser=_user(request), chosen=[people[c] for c in payload.chosen]
+        )
+    except MatchError as exc:
+        raise _fail(exc) from exc
+    return Status(204, None)
+
+
+@router.post("/{code}/events/{event}/conclude", response={200: ConcludeOut, **WRITE_ERRORS})
+def conclude_event(request: HttpRequest, code: str, event: str) -> dict[str, Any]:
+    """Turn mutual choices into mentorships (stable matching on both sides' lists)."""
+    found, _manager = get_event_for(_user(request), code, event, manage=True)
+    try:
+        created = speed.event_conclude(event=found, actor=_user(request), request=request)
+    except MatchError as exc:
+        raise _fail(exc) from exc
+    return {"mentorships": [getattr(m, "code", "") for m in created]}

@@ -1,4 +1,8 @@
-"""Getting matched inside a programme: requests, bookmarks, coordinator runs and their pairs."""
+"""Getting matched inside a programme: requests, bookmarks, coordinator runs and their pairs,
+speed-mentoring events."""
+
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -202,3 +206,96 @@ class MatchProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} ↔ {self.mentor}"
+
+
+class SpeedEvent(models.Model):
+    """A speed-mentoring event: timed rounds in which mentors meet a new mentee each round."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CONCLUDED = "concluded", _("Mentorships created")
+
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="speed_events"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    round_minutes = models.PositiveSmallIntegerField(_("minutes per round"), default=8)
+    rounds = models.PositiveSmallIntegerField(_("rounds"), default=5)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rounds__gte=1, rounds__lte=30), name="speed_rounds_1_30"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(round_minutes__gte=2, round_minutes__lte=120),
+                name="speed_round_minutes_2_120",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts_at
+
+    def round_starts(self, number: int) -> Any:
+        return self.starts_at + timedelta(minutes=self.round_minutes * (number - 1))
+
+
+class SpeedMeeting(models.Model):
+    """One mentor and one mentee at one table in one round. Mentors keep their table."""
+
+    event = models.ForeignKey(SpeedEvent, on_delete=models.CASCADE, related_name="meetings")
+    round = models.PositiveSmallIntegerField()
+    table = models.PositiveSmallIntegerField()
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "round", "table"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "round", "mentor"], name="speed_mentor_once_per_round"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "round", "mentee"], name="speed_mentee_once_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}/{self.table}: {self.mentor} · {self.mentee}"
+
+
+class SpeedInterest(models.Model):
+    """After the event: whom a participant would like to continue with, best first."""
+
+    event = models.ForeignKey(SpeedEvent, on_delete=models.CASCADE, related_name="interests")
+    chooser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    chosen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["event", "chooser", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "chooser", "chosen"], name="speed_interest_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chooser} → {self.chosen}"

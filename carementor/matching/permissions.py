@@ -3,9 +3,10 @@ and for match runs (the programme's coordinators)."""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from carementor.matching.models import MatchRequest, MatchRun
+from carementor.matching.models import MatchRequest, MatchRun, SpeedEvent
 from carementor.programs.permissions import can_manage, get_program_for
 
 
@@ -39,3 +40,25 @@ def get_run_for(user: Any, program_code: str, run_code: str) -> MatchRun:
     if run is None:
         raise Http404
     return run
+
+
+def get_event_for(
+    user: Any, program_code: str, event_code: str, *, manage: bool = False
+) -> tuple[SpeedEvent, bool]:
+    """A speed event and whether the person manages it. Participants (approved enrolments)
+    and the programme's coordinators see it; anyone else gets 404, a participant asking to
+    manage gets 403."""
+    program = get_program_for(user, program_code)
+    event = (
+        SpeedEvent.objects.select_related("program__organization")
+        .filter(program=program, code=event_code)
+        .first()
+    )
+    if event is None:
+        raise Http404
+    manager = can_manage(user, program)
+    if not manager and not program.enrollments.approved().filter(user=user).exists():
+        raise Http404
+    if manage and not manager:
+        raise PermissionDenied
+    return event, manager

@@ -79,3 +79,41 @@ class PairIn(Schema):
 
 class PairOut(Schema):
     mentorship: str | None
+
+
+class EventIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    starts_at: datetime.datetime
+    round_minutes: int = Field(8, ge=2, le=120)
+    rounds: int = Field(5, ge=1, le=30)
+    location: str = Field("", max_length=200)
+
+
+class MeetingOut(Schema):
+    round: int
+    table: int
+    starts_at: datetime.datetime
+    mentor: str
+    mentor_name: str
+    mentee: str
+    mentee_name: str
+
+
+class EventOut(Schema):
+    code: str
+    program: str
+    title: str
+    starts_at: datetime.datetime
+    round_minutes: int
+    rounds: int
+    location: str
+    status: str
+    meetings: list[MeetingOut]  # all of them for coordinators, one's own for participants
+
+
+class InterestIn(Schema):
+    chosen: list[str] = Field(..., max_length=30)
+
+
+class ConcludeOut(Schema):
+    mentorships: list[str]

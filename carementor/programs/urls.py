@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carementor.matching import run_views
+from carementor.matching import run_views, speed_views
 from carementor.matching import views as matching_views
 from carementor.programs import views
 
@@ -48,5 +48,23 @@ urlpatterns = [
         "<str:code>/runs/<str:run_code>/proposals/<str:mentee>/",
         run_views.proposal_swap,
         name="proposal_swap",
+    ),
+    path("<str:code>/events/", speed_views.event_list, name="events"),
+    path("<str:code>/events/new/", speed_views.event_create, name="event_create"),
+    path("<str:code>/events/<str:event_code>/", speed_views.event_detail, name="event_detail"),
+    path(
+        "<str:code>/events/<str:event_code>/interest/",
+        speed_views.event_interest,
+        name="event_interest",
+    ),
+    path(
+        "<str:code>/events/<str:event_code>/schedule/",
+        speed_views.event_reschedule,
+        name="event_schedule",
+    ),
+    path(
+        "<str:code>/events/<str:event_code>/conclude/",
+        speed_views.event_conclude,
+        name="event_conclude",
     ),
 ]
