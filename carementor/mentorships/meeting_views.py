@@ -156,10 +156,14 @@ def _meeting_context(request: AuthedRequest, mentorship: Mentorship, meeting: Me
         "agenda": list(meeting.agenda_items.select_related("added_by", "carried_from")),
         "agenda_form": AgendaForm(),
         "note": note,
+        # Two forms on one page with a "body" field: distinct ids keep the labels apart.
         "note_form": SharedNoteForm(
-            initial={"version": note.version if note else 0, "body": note.body if note else ""}
+            initial={"version": note.version if note else 0, "body": note.body if note else ""},
+            auto_id="shared-%s",
         ),
-        "private_form": PrivateNoteForm(initial={"body": private.body if private else ""}),
+        "private_form": PrivateNoteForm(
+            initial={"body": private.body if private else ""}, auto_id="private-%s"
+        ),
         "record_form": RecordForm(
             parties=mentorship.party_users(),
             initial={"present": [u.code for u in mentorship.party_users()]},
