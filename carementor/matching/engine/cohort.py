@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
+from carementor.matching.engine import kernels
 from carementor.matching.engine.encode import Population
 from carementor.matching.engine.optimal import optimal_match, total_score
 from carementor.matching.engine.program import ProgramSettings
@@ -37,8 +38,9 @@ def top_per_row(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     values = scores[rows, cols]
     finite = np.isfinite(values)
     rows, cols, values = rows[finite], cols[finite], values[finite]
-    if len(rows) > k * n_rows:
-        # Ties at the threshold let some rows keep more than k: trim them, best first.
+    if len(rows) and np.bincount(rows, minlength=n_rows).max() > k:
+        # Ties at the threshold let some rows keep more than k (even when other rows have
+        # fewer than k finite scores): trim them, best first.
         order = np.lexsort((cols, -values, rows))
         rows, cols = rows[order], cols[order]
         place = np.arange(len(rows)) - np.searchsorted(rows, rows)
@@ -100,6 +102,8 @@ def candidates(
     """
     n_e, n_m = scorer.a.n, scorer.b.n
     scorer.prepare()
+    if kernels.enabled():
+        return _candidates_compiled(scorer, k, progress)
     parallel = (
         workers > 1
         and n_e * n_m >= 20_000_000
@@ -137,6 +141,61 @@ def candidates(
                 raise RuntimeError("a scoring worker failed")
     rows, cols, vals = (np.concatenate(x) for x in zip(*parts, strict=True))
     matrix = sp.csr_matrix((vals, (rows, cols)), shape=(n_e, n_m), dtype=np.float32)
+    matrix.sort_indices()
+    return matrix
+
+
+def _candidates_compiled(scorer: Scorer, k: int, progress: Progress | None) -> sp.csr_matrix:
+    """`candidates` by the fused loop: every pair scored, only each mentee's best k kept."""
+    t, a, b = scorer.tables(), scorer.a, scorer.b
+    n_e, n_m = a.n, b.n
+    k = max(0, min(k, n_m))
+    banned = [scorer.excluded(e) for e in range(n_e)]
+    ban_indptr = np.zeros(n_e + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in banned], out=ban_indptr[1:])
+    ban_rows = np.concatenate(banned) if n_e else np.zeros(0, dtype=np.int64)
+    queries = a.text_matrix()
+    postings = b.cached("text_by_term", lambda: b.text_matrix().T.tocsr())
+    out_cols = np.zeros((n_e, max(k, 1)), dtype=np.int64)
+    out_vals = np.zeros((n_e, max(k, 1)), dtype=np.float32)
+    out_count = np.zeros(n_e, dtype=np.int64)
+    if k > 0 and n_m > 0:
+        step = 4096
+        for lo in range(0, n_e, step):
+            hi = min(n_e, lo + step)
+            kernels.block_top_k(
+                np.arange(lo, hi, dtype=np.int64),
+                k,
+                t.static[:n_m],
+                (t.block, t.specialty, t.language, t.schedule, t.meeting),
+                (a.block, a.specialty_set, a.language_set, a.hours_code, a.meeting),
+                (b.block, b.specialty_set, b.language_set, b.hours_code, b.meeting),
+                a.levels,
+                a.targets,
+                b.levels,
+                t.zpd,
+                t.targets_count,
+                t.total_weight,
+                queries.indptr,
+                queries.indices,
+                queries.data,
+                postings.indptr,
+                postings.indices,
+                postings.data,
+                np.float32(scorer.settings.weights.goals),
+                ban_indptr[lo : hi + 1] - ban_indptr[lo],
+                ban_rows[ban_indptr[lo] : ban_indptr[hi]],
+                out_cols[lo:hi],
+                out_vals[lo:hi],
+                out_count[lo:hi],
+            )
+            if progress:
+                progress(hi, n_e)
+    keep = np.arange(out_cols.shape[1])[None, :] < out_count[:, None]
+    rows = np.repeat(np.arange(n_e), out_count)
+    matrix = sp.csr_matrix(
+        (out_vals[keep], (rows, out_cols[keep])), shape=(n_e, n_m), dtype=np.float32
+    )
     matrix.sort_indices()
     return matrix
 

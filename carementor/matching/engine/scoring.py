@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from carementor.matching.engine import features
+from carementor.matching.engine import features, kernels
 from carementor.matching.engine.encode import Population
 from carementor.matching.engine.program import Component, Direction, ProgramSettings
 
@@ -195,7 +195,9 @@ class Scorer:
     def scores(self, e: int, rows: np.ndarray | None = None) -> np.ndarray:
         """Scores of mentee row `e` against mentor `rows` (default: every mentor)."""
         t, b = self.tables(), self.b
-        if rows is None and b.n >= PARALLEL_ROWS:
+        if rows is None and kernels.enabled():
+            out = self._scores_compiled(e)
+        elif rows is None and b.n >= PARALLEL_ROWS:
             # Two halves on two threads: each call below works on 100k+ elements, so
             # NumPy spends its time outside the GIL. Text runs here meanwhile.
             out = np.empty(b.n, dtype=np.float32)
@@ -214,9 +216,62 @@ class Scorer:
             out = np.empty(b.n if rows is None else len(rows), dtype=np.float32)
             self._categorical(e, pick, out)
             self._add_text_one(e, out, rows)
-        out /= t.total_weight[e]
-        np.minimum(out, 1.0, out=out)  # rounding may leave 1 + 1e-7
+        if not (rows is None and kernels.enabled()):
+            out /= t.total_weight[e]
+            np.minimum(out, 1.0, out=out)  # rounding may leave 1 + 1e-7
         self._exclude_one(e, out, rows)
+        return out
+
+    def _competency_rows(self, e: int) -> tuple[np.ndarray, np.ndarray]:
+        """The mentee's target competencies and, per target, its value by mentor level."""
+        t, a = self.tables(), self.a
+        ids = np.flatnonzero(a.targets[:, e])
+        ids = ids[ids < self.b.levels.shape[0]]  # a competency no mentor has rated adds 0
+        rows = (t.zpd[a.levels[ids, e]] / t.targets_count[e]).astype(np.float32)
+        return ids.astype(np.int64), rows.reshape(len(ids), 6)
+
+    def _cosine_one(self, e: int) -> np.ndarray:
+        """TF-IDF cosine of mentee `e` with every mentor (float64; empty if no text)."""
+        ids, weights = self._text_row(self.a, e)
+        b = self.b
+        if len(ids) == 0:
+            return np.zeros(0, dtype=np.float64)
+        columns = b.text_columns()
+        cosine = np.zeros(b.n, dtype=np.float64)
+        kernels.accumulate_text(cosine, columns.indptr, columns.indices, columns.data, ids, weights)
+        patched = [r for r in b.text_overrides if r < b.n]
+        if columns.shape[0] < b.n or patched:
+            extra = np.arange(columns.shape[0], b.n)
+            fix = np.unique(np.concatenate([np.asarray(patched, dtype=np.int64), extra]))
+            cosine[fix] = [self._dot(ids, weights, *self._text_row(b, int(r))) for r in fix]
+        return cosine
+
+    def _scores_compiled(self, e: int) -> np.ndarray:
+        """`scores(e)` over every mentor by the fused loop (see `kernels`)."""
+        t, a, b = self.tables(), self.a, self.b
+        n = b.n
+        out = np.empty(n, dtype=np.float32)
+        comp_ids, comp_rows = self._competency_rows(e)
+        kernels.score_one(
+            out,
+            t.static[:n],
+            t.block[a.block[e]],
+            t.specialty[a.specialty_set[e]],
+            t.language[a.language_set[e]],
+            t.schedule[a.hours_code[e]],
+            t.meeting[a.meeting[e]],
+            b.block[:n],
+            b.specialty_set[:n],
+            b.language_set[:n],
+            b.hours_code[:n],
+            b.meeting[:n],
+            comp_rows,
+            comp_ids,
+            b.levels,
+            self._cosine_one(e),
+            np.float32(self.settings.weights.goals),
+            np.float32(t.total_weight[e]),
+        )
         return out
 
     def _categorical(self, e: int, pick: slice | np.ndarray, out: np.ndarray) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from carementor.matching.engine import kernels
 from carementor.matching.engine.encode import Population
 from carementor.matching.engine.people import Person
 from carementor.matching.engine.program import ProgramSettings
@@ -31,6 +32,8 @@ def best_rows(scores: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.
     n = len(scores)
     if k <= 0 or n == 0:
         return np.zeros(0, dtype=np.int64)
+    if rows is None and kernels.enabled():
+        return np.asarray(kernels.select(np.ascontiguousarray(scores, dtype=np.float32), k))
     if k < n:
         threshold = np.partition(scores, n - k)[n - k]
         if not np.isfinite(threshold):
