@@ -27,6 +27,17 @@ class MatchingError(ValueError):
 def _candidate_arcs(
     scores: sp.spmatrix | sp.sparray, forbidden: Iterable[Pair]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if sp.issparse(scores) and scores.format == "csr" and scores.has_canonical_format:
+        # Sorted, no duplicates: the arcs are the stored entries as they are.
+        csr = scores
+        rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
+        cols, data = csr.indices.astype(np.int64), csr.data.astype(np.float64)
+        keep = np.isfinite(data)
+        forbidden = list(forbidden)
+        if forbidden:
+            banned = np.array([e * csr.shape[1] + m for e, m in forbidden], dtype=np.int64)
+            keep &= ~np.isin(rows * csr.shape[1] + cols, banned)
+        return rows[keep], cols[keep], data[keep]
     coo = sp.coo_matrix(scores)
     rows, cols, data = (
         coo.row.astype(np.int64),
@@ -85,6 +96,13 @@ def optimal_match(
     return result
 
 
+def _compact(ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(ids, return_inverse=True)` for ids in [0, size), without sorting."""
+    present = np.bincount(ids, minlength=size) > 0
+    local = np.cumsum(present) - 1
+    return np.flatnonzero(present), local[ids]
+
+
 def _solve(
     rows: np.ndarray,
     cols: np.ndarray,
@@ -95,8 +113,8 @@ def _solve(
     maximize_matched: bool,
 ) -> np.ndarray:
     # Only people with an arc enter the network: fewer nodes, larger safe cost scale.
-    mentees, e_local = np.unique(rows, return_inverse=True)
-    mentors, m_local = np.unique(cols, return_inverse=True)
+    mentees, e_local = _compact(rows, n_e)
+    mentors, m_local = _compact(cols, n_m)
     ne, nm = len(mentees), len(mentors)
     source, sink = ne + nm, ne + nm + 1
     nodes = ne + nm + 2
