@@ -1,6 +1,8 @@
 """Demo programmes in every organization: several formats, including digital-technology
-adoption coaching, with enrolments and open requests. Safe to run twice."""
+adoption coaching, with enrolments, open requests, a draft match run and an upcoming
+speed-mentoring event. Safe to run twice."""
 
+import datetime
 from datetime import timedelta
 from typing import Any
 
@@ -9,7 +11,8 @@ from django.utils import timezone
 
 from carementor.accounts.models import User
 from carementor.credentials.models import matchable_mentors
-from carementor.matching.models import MatchRequest
+from carementor.matching import runs, speed
+from carementor.matching.models import MatchRequest, MatchRun, SpeedEvent
 from carementor.matching.suggestions import explain_pair
 from carementor.organizations.models import Membership
 from carementor.profiles.models import Competency
@@ -110,4 +113,36 @@ def seed_programs(*, organizations: dict[str, Any]) -> int:
                     reasons=reasons,
                     expires_at=timezone.now() + timedelta(days=program.request_expiry_days),
                 )
+        coordinator = (
+            User.objects.filter(pk__in=members.filter(is_coordinator=True).values("user_id"))
+            .order_by("pk")
+            .first()
+        )
+        _draft_run(organization, coordinator)
+        _speed_event(organization, coordinator)
     return Program.objects.filter(organization__in=list(organizations.values())).count()
+
+
+def _draft_run(organization: Any, coordinator: User | None) -> None:
+    """The hybrid digital-adoption programme, where the coordinator decides, gets a draft
+    optimal run for the coordinator to review."""
+    program = Program.objects.filter(organization=organization, template="digital-adoption").first()
+    if program is None or MatchRun.objects.filter(program=program).exists():
+        return
+    runs.run_start(program=program, actor=coordinator, mode=MatchRun.Mode.OPTIMAL)
+
+
+def _speed_event(organization: Any, coordinator: User | None) -> None:
+    program = Program.objects.filter(organization=organization, template="speed-event").first()
+    if program is None or SpeedEvent.objects.filter(program=program).exists():
+        return
+    day = timezone.now().date() + timedelta(days=21)
+    speed.event_create(
+        program=program,
+        actor=coordinator,
+        title="Speed mentoring: meet the consultants",
+        starts_at=datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=datetime.UTC),
+        round_minutes=8,
+        rounds=5,
+        location="Seminar room 2",
+    )

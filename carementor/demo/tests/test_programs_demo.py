@@ -1,0 +1,38 @@
+"""Demo programmes come with a draft match run and an upcoming speed-mentoring event."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from carementor.matching.models import MatchRun, SpeedEvent, SpeedMeeting
+from carementor.organizations.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> None:
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO(), users=120, seed=3)
+
+
+def test_each_organization_gets_a_draft_run_and_an_upcoming_event() -> None:
+    seed()
+    organizations = Organization.objects.count()
+    runs = MatchRun.objects.select_related("program")
+    assert runs.count() == organizations
+    for run in runs:
+        assert run.status == "draft" and run.program.template == "digital-adoption"
+        assert run.proposals.exists() and run.stats["matched"] == run.proposals.count()
+    events = SpeedEvent.objects.select_related("program")
+    assert events.count() == organizations
+    for event in events:
+        assert event.program.template == "speed-event" and event.starts_at > timezone.now()
+        assert event.meetings.exists()
+    before = (MatchRun.objects.count(), SpeedEvent.objects.count(), SpeedMeeting.objects.count())
+    seed()
+    assert (
+        MatchRun.objects.count(),
+        SpeedEvent.objects.count(),
+        SpeedMeeting.objects.count(),
+    ) == before
