@@ -34,8 +34,7 @@ def enabled() -> bool:
 
 if AVAILABLE:
 
-    @njit(parallel=True, cache=True, nogil=True)
-    def score_one(
+    def _score_one(
         out: np.ndarray,
         static: np.ndarray,
         t0: np.ndarray,
@@ -79,6 +78,11 @@ if AVAILABLE:
                 if s > np.float32(1.0):
                     s = np.float32(1.0)
                 out[m] = s
+
+    # Waking the second thread costs more than it saves below a few hundred thousand
+    # mentors, and on a busy machine it can wait a whole scheduler slice.
+    score_one_serial = njit(cache=True, nogil=True)(_score_one)
+    score_one_parallel = njit(parallel=True, cache=True, nogil=True)(_score_one)
 
     @njit(cache=True, nogil=True)
     def accumulate_text(

@@ -252,7 +252,8 @@ class Scorer:
         n = b.n
         out = np.empty(n, dtype=np.float32)
         comp_ids, comp_rows = self._competency_rows(e)
-        kernels.score_one(
+        kernel = kernels.score_one_parallel if n >= PARALLEL_ROWS else kernels.score_one_serial
+        kernel(
             out,
             t.static[:n],
             t.block[a.block[e]],
