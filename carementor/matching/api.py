@@ -8,12 +8,13 @@ from ninja import Query, Router, Status
 
 from carementor.accounts.models import User
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
+from carementor.matching import formats_run, speed
 from carementor.matching import runs as services
-from carementor.matching import speed
 from carementor.matching.cohort_run import unmatched_rows
 from carementor.matching.models import MatchProposal, MatchRun, PairRule, SpeedEvent
 from carementor.matching.permissions import get_event_for, get_run_for
 from carementor.matching.schemas import (
+    CirclePageOut,
     ConcludeOut,
     EventIn,
     EventOut,
@@ -55,6 +56,7 @@ def run_out(run: MatchRun) -> dict[str, Any]:
     return {
         "code": run.code,
         "program": run.program.code,
+        "shape": formats_run.shape(run.program),
         "mode": run.mode,
         "maximize_matched": run.maximize_matched,
         "status": run.status,
@@ -119,6 +121,38 @@ def list_proposals(
     qs = found.proposals.select_related("mentee", "mentor").order_by("-score", "pk")
     items = qs[params.offset : params.offset + params.limit]
     return {"count": qs.count(), "items": [proposal_out(p) for p in items]}
+
+
+@router.get("/{code}/runs/{run}/circles", response={200: CirclePageOut, **READ_ERRORS})
+def list_circles(
+    request: HttpRequest, code: str, run: str, params: Query[PageParams]
+) -> dict[str, Any]:
+    """A group run's proposals as circles: one mentor and the mentees proposed to them."""
+    found = get_run_for(_user(request), code, run)
+    leaders = (
+        User.objects.filter(pk__in=found.proposals.values("mentor_id"))
+        .order_by("full_name", "pk")
+        .only("code", "full_name", "email")
+    )
+    page = list(leaders[params.offset : params.offset + params.limit])
+    members: dict[int, list[MatchProposal]] = {u.pk: [] for u in page}
+    for p in found.proposals.filter(mentor__in=page).select_related("mentee").order_by("pk"):
+        members[p.mentor_id].append(p)
+    items = []
+    for leader in page:
+        scores = [p.score for p in members[leader.pk] if p.score is not None]
+        items.append(
+            {
+                "mentor": leader.code,
+                "mentor_name": leader.full_name,
+                "mentees": [
+                    {"code": p.mentee.code, "name": p.mentee.full_name, "score": p.score}
+                    for p in members[leader.pk]
+                ],
+                "mean_score": round(sum(scores) / len(scores), 3) if scores else None,
+            }
+        )
+    return {"count": leaders.count(), "items": items}
 
 
 @router.put("/{code}/runs/{run}/proposals/{mentee}", response={200: ProposalOut, **WRITE_ERRORS})

@@ -40,6 +40,8 @@ UNMATCHED_REASONS = {
     "outranked_optimal": _(
         "Every suitable mentor's places went to pairs that scored higher overall."
     ),
+    "no_peer": _("Nobody else in this programme is waiting for a peer."),
+    "outranked_peer": _("Every suitable peer was paired with someone who suited them better."),
 }
 
 
@@ -127,8 +129,11 @@ def _usable_locks(pool: Pool, mentee_keys: set[str], free: dict[str, int]) -> li
 
 def compute(run: MatchRun, progress: Callable[[int, int], None] | None = None) -> None:
     """Fill the run's proposals, statistics and unmatched list (replacing earlier ones)."""
+    from carementor.matching import formats_run
+
     program = run.program
     pool = load_pool(program)
+    kind = formats_run.shape(program)
     mentees = [adapter.person(u) for u in pool.mentees]
     mentors = [
         adapter.person(u, capacity=pool.seats[u.pk].capacity, load=pool.seats[u.pk].seats_taken)
@@ -142,7 +147,11 @@ def compute(run: MatchRun, progress: Callable[[int, int], None] | None = None) -
     }
     proposals: list[MatchProposal] = []
     unmatched: list[dict[str, str]] = []
-    if not mentees or not mentors:
+    if kind == "peers":
+        proposals, unmatched = formats_run.compute_peers(run, pool.rules, stats)
+    elif kind == "circles":
+        proposals, unmatched = formats_run.compute_circles(run, pool, free, stats)
+    elif not mentees or not mentors:
         unmatched = [
             {"user": u.code, "name": u.full_name or u.email, "code": "no_seats"}
             for u in pool.mentees
@@ -151,7 +160,7 @@ def compute(run: MatchRun, progress: Callable[[int, int], None] | None = None) -
         proposals, unmatched = _match(run, pool, mentees, mentors, free, stats, progress)
     scores = [p.score for p in proposals if p.score is not None]
     stats.update(
-        matched=len(proposals),
+        matched=len(proposals) * (2 if kind == "peers" else 1),
         mean_score=round(float(np.mean(scores)), 3) if scores else None,
         median_score=round(float(np.median(scores)), 3) if scores else None,
         histogram=histogram(scores),

@@ -52,3 +52,16 @@ def matched_mentee_ids(program: Program) -> set[int]:
             mentorship__program=program, mentorship__phase__in=OPEN_PHASES, role="mentee"
         ).values_list("user_id", flat=True)
     )
+
+
+def matched_user_ids(program: Program) -> set[int]:
+    """Everyone with an open relationship in the programme, on either side (peer runs)."""
+    try:
+        from carementor.mentorships.models import OPEN_PHASES, MentorshipParty
+    except ImportError:
+        return set()
+    return set(
+        MentorshipParty.objects.filter(
+            mentorship__program=program, mentorship__phase__in=OPEN_PHASES
+        ).values_list("user_id", flat=True)
+    )

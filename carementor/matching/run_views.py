@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from carementor.accounts.models import User
 from carementor.lib.http import AuthedRequest
+from carementor.matching import formats_run
 from carementor.matching import runs as services
 from carementor.matching.charts import quality_svg
 from carementor.matching.cohort_run import unmatched_rows
@@ -110,7 +111,14 @@ def _detail_page(
     request: AuthedRequest, run: MatchRun, error: str = "", status: int = 200
 ) -> HttpResponse:
     program = run.program
-    proposals = run.proposals.select_related("mentee", "mentor").order_by("-score", "pk")
+    shape = formats_run.shape(program)
+    # A circle's members sit together on the page, under their leader.
+    order = (
+        ("mentor__full_name", "mentor_id", "-score", "pk")
+        if shape == "circles"
+        else ("-score", "pk")
+    )
+    proposals = run.proposals.select_related("mentee", "mentor").order_by(*order)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     pairs = {
         (mentee, mentor): kind
@@ -127,6 +135,7 @@ def _detail_page(
         {
             "program": program,
             "run": run,
+            "shape": shape,
             "page": page,
             "unmatched": unmatched_rows(run),
             "buckets": [(i * 10, i * 10 + 10, n) for i, n in enumerate(histogram)],

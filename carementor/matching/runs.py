@@ -15,8 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carementor.audit.services import record
-from carementor.matching import cohort_run
-from carementor.matching.mentorships_bridge import create_mentorship, matched_mentee_ids
+from carementor.matching import cohort_run, formats_run
+from carementor.matching.mentorships_bridge import (
+    create_mentorship,
+    matched_mentee_ids,
+    matched_user_ids,
+)
 from carementor.matching.models import MatchProposal, MatchRun, PairRule
 from carementor.matching.services import MatchError, lock_seats, seat_take
 from carementor.matching.suggestions import explain_pair, mentor_enrollments
@@ -124,44 +128,13 @@ def run_publish(*, run: MatchRun, actor: Any, request: Any = None) -> MatchRun:
     proposals = list(run.proposals.select_related("mentee", "mentor").order_by("pk"))
     if not proposals:
         raise MatchError(_("This run has no proposals to publish."), "empty", 409)
-    seats = lock_seats(program, [p.mentor_id for p in proposals])
-    already = matched_mentee_ids(program)
-    created = 0
-    for proposal in proposals:
-        mentee, mentor = proposal.mentee, proposal.mentor
-        if proposal.mentee_id in already and program.format != "network":
-            raise MatchError(
-                _("%(name)s already has a mentor in this programme; re-run to refresh.")
-                % {"name": mentee.full_name or mentee.email},
-                "stale",
-                409,
-            )
-        seat = seats.get(proposal.mentor_id)
-        if seat is None or seat.status != Enrollment.Status.APPROVED:
-            raise MatchError(
-                _("%(name)s no longer mentors in this programme; edit the proposal or re-run.")
-                % {"name": mentor.full_name or mentor.email},
-                "not_enrolled",
-                409,
-            )
-        seat_take(
-            seat,
-            mentor,
-            _("%(name)s has no free places left; edit the proposals or re-run.")
-            % {"name": mentor.full_name or mentor.email},
-        )
-        try:
-            create_mentorship(
-                program=program,
-                mentors=[mentor],
-                mentees=[mentee],
-                role=_role(program),
-                actor=actor,
-                source="match_run",
-            )
-        except _mentorship_errors() as exc:
-            raise MatchError(str(getattr(exc, "message", exc)), "invalid", 409) from exc
-        created += 1
+    kind = formats_run.shape(program)
+    if kind == "circles":
+        created = _publish_circles(program, proposals, actor)
+    elif kind == "peers":
+        created = _publish_peers(program, proposals, actor)
+    else:
+        created = _publish_pairs(program, proposals, actor)
     run.status = MatchRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
@@ -190,11 +163,105 @@ def run_publish(*, run: MatchRun, actor: Any, request: Any = None) -> MatchRun:
     return run
 
 
+def _stale(user: Any) -> MatchError:
+    return MatchError(
+        _("%(name)s already has a mentor in this programme; re-run to refresh.")
+        % {"name": user.full_name or user.email},
+        "stale",
+        409,
+    )
+
+
+def _take(seats: dict[int, Enrollment], mentor: Any) -> None:
+    seat = seats.get(mentor.pk)
+    if seat is None or seat.status != Enrollment.Status.APPROVED:
+        raise MatchError(
+            _("%(name)s no longer mentors in this programme; edit the proposal or re-run.")
+            % {"name": mentor.full_name or mentor.email},
+            "not_enrolled",
+            409,
+        )
+    seat_take(
+        seat,
+        mentor,
+        _("%(name)s has no free places left; edit the proposals or re-run.")
+        % {"name": mentor.full_name or mentor.email},
+    )
+
+
+def _create(
+    program: Program, mentors: list[Any], mentees: list[Any], role: str, actor: Any
+) -> None:
+    try:
+        create_mentorship(
+            program=program,
+            mentors=mentors,
+            mentees=mentees,
+            role=role,
+            actor=actor,
+            source="match_run",
+        )
+    except _mentorship_errors() as exc:
+        raise MatchError(str(getattr(exc, "message", exc)), "invalid", 409) from exc
+
+
+def _publish_pairs(program: Program, proposals: list[MatchProposal], actor: Any) -> int:
+    seats = lock_seats(program, [p.mentor_id for p in proposals])
+    already = matched_mentee_ids(program)
+    for proposal in proposals:
+        if proposal.mentee_id in already and program.format != "network":
+            raise _stale(proposal.mentee)
+        _take(seats, proposal.mentor)
+        _create(program, [proposal.mentor], [proposal.mentee], _role(program), actor)
+    return len(proposals)
+
+
+def _publish_circles(program: Program, proposals: list[MatchProposal], actor: Any) -> int:
+    """One mentorship per circle; a circle takes one of its leader's places."""
+    seats = lock_seats(program, [p.mentor_id for p in proposals])
+    already = matched_mentee_ids(program)
+    circles: dict[int, list[MatchProposal]] = {}
+    for proposal in proposals:
+        if proposal.mentee_id in already:
+            raise _stale(proposal.mentee)
+        circles.setdefault(proposal.mentor_id, []).append(proposal)
+    for members in circles.values():
+        leader = members[0].mentor
+        _take(seats, leader)
+        _create(program, [leader], [p.mentee for p in members], _role(program), actor)
+    return len(circles)
+
+
+def _publish_peers(program: Program, proposals: list[MatchProposal], actor: Any) -> int:
+    """Peers hold no mentor places; the lock on both enrolments keeps two publishers (or a
+    publish and a request) from pairing the same person twice."""
+    people = [p.mentor_id for p in proposals] + [p.mentee_id for p in proposals]
+    seats = lock_seats(program, people)
+    already = matched_user_ids(program)
+    for proposal in proposals:
+        for user in (proposal.mentor, proposal.mentee):
+            if user.pk in already:
+                raise _stale(user)
+            seat = seats.get(user.pk)
+            if seat is None or seat.status != Enrollment.Status.APPROVED:
+                raise MatchError(
+                    _("%(name)s no longer takes part in this programme; re-run.")
+                    % {"name": user.full_name or user.email},
+                    "not_enrolled",
+                    409,
+                )
+        _create(program, [proposal.mentor], [proposal.mentee], "peer", actor)
+    return len(proposals)
+
+
 @transaction.atomic
 def proposal_swap(*, run: MatchRun, mentee: Any, mentor: Any, actor: Any) -> MatchProposal:
     """Give a mentee another mentor in a draft run; the new pair is locked for re-runs."""
     run = _locked_draft(run)
     program = run.program
+    kind = formats_run.shape(program)
+    if kind == "peers":
+        raise MatchError(_("Peer pairs cannot be edited; forbid a pair and re-run."), "peer", 409)
     seat = mentor_enrollments(program).filter(user=mentor).first()
     if seat is None or mentor.pk == mentee.pk:
         raise MatchError(_("This mentor cannot be matched in this programme."), "unavailable")
@@ -207,7 +274,8 @@ def proposal_swap(*, run: MatchRun, mentee: Any, mentor: Any, actor: Any) -> Mat
     if not in_pool:
         raise MatchError(_("This mentee is not part of the run."), "not_in_run")
     others = run.proposals.filter(mentor=mentor).exclude(mentee=mentee).count()
-    if others >= seat.free_seats:
+    room = max(program.circle_size, 1) if kind == "circles" else seat.free_seats
+    if others >= room:
         raise MatchError(_("This mentor's free places are all taken in this run."), "full", 409)
     score, reasons = explain_pair(program, mentee, mentor)
     if proposal is None:

@@ -21,6 +21,7 @@ class UnmatchedOut(Schema):
 class RunOut(Schema):
     code: str
     program: str
+    shape: Literal["pairs", "circles", "peers"]
     mode: str
     maximize_matched: bool
     status: str
@@ -52,6 +53,24 @@ class ProposalOut(Schema):
 class ProposalPageOut(Schema):
     count: int
     items: list[ProposalOut]
+
+
+class CircleMemberOut(Schema):
+    code: str
+    name: str
+    score: float | None
+
+
+class CircleOut(Schema):
+    mentor: str
+    mentor_name: str
+    mentees: list[CircleMemberOut]
+    mean_score: float | None
+
+
+class CirclePageOut(Schema):
+    count: int
+    items: list[CircleOut]
 
 
 class SwapIn(Schema):

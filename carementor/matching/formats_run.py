@@ -1,0 +1,168 @@
+"""Match runs for the group and peer formats (the one-to-one run is `cohort_run`).
+
+Circles: every mentor with a free place leads one circle of up to the programme's circle size;
+members are placed with the engine's `form_circles` (suit the leader, resemble each other).
+A circle is stored as one proposal per member sharing the leader, and is published as one
+mentorship, so it takes one of the leader's places.
+
+Peers: every approved participant without an open relationship in the programme is paired
+within one pool by `peer_match`. A mentorship needs a mentor party, so the more senior of the
+two (career stage, then the earlier enrolment) is stored as the mentor side; the relationship
+role is "peer" either way.
+"""
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from carementor.accounts.models import User
+from carementor.matching import profiles_adapter as adapter
+from carementor.matching.cohort_run import Pool
+from carementor.matching.engine import Scorer, explain, form_circles, peer_match
+from carementor.matching.mentorships_bridge import matched_user_ids
+from carementor.matching.models import MatchProposal, MatchRun, PairRule
+from carementor.programs.models import Program
+
+COHESION = 0.5  # weight of members' similarity to each other against their fit with the leader
+
+GROUP = "group"
+PEER = "peer"
+
+
+def shape(program: Program) -> str:
+    """How a run in this programme groups people: pairs, circles or peer pairs."""
+    if program.format == GROUP:
+        return "circles"
+    if program.format == PEER:
+        return "peers"
+    return "pairs"
+
+
+def _name(user: User) -> str:
+    return user.full_name or user.email
+
+
+def _forbidden(pool: Pool) -> set[tuple[str, str]]:
+    return {(r.mentee.code, r.mentor.code) for r in pool.rules if r.kind == PairRule.Kind.FORBID}
+
+
+def compute_circles(
+    run: MatchRun, pool: Pool, free: dict[str, int], stats: dict[str, Any]
+) -> tuple[list[MatchProposal], list[dict[str, str]]]:
+    program = run.program
+    leaders = [u for u in pool.mentors if free.get(u.code, 0) > 0]
+    mentees = [adapter.person(u) for u in pool.mentees]
+    mentors = [
+        adapter.person(u, capacity=pool.seats[u.pk].capacity, load=pool.seats[u.pk].seats_taken)
+        for u in leaders
+    ]
+    size = max(int(program.circle_size or 1), 1)
+    stats.update(circle_size=size, circles_possible=len(leaders), seats=len(leaders) * size)
+    if not mentees or not mentors:
+        return [], [{"user": u.code, "name": _name(u), "code": "no_seats"} for u in pool.mentees]
+    mentee_pop, mentor_pop = adapter.populations(mentees, mentors)
+    scorer = Scorer(mentee_pop, mentor_pop, adapter.program_settings(program))
+    scores = np.asarray(scorer.block(np.arange(len(mentees))), dtype=np.float64)
+    banned = _forbidden(pool)
+    for e, user in enumerate(pool.mentees):
+        for m, leader in enumerate(leaders):
+            if (user.code, leader.code) in banned:
+                scores[e, m] = -np.inf
+    text = mentee_pop.text_matrix()
+    similarity = np.asarray((text @ text.T).todense(), dtype=np.float64)
+    circles = form_circles(scores, [size] * len(leaders), similarity, cohesion=COHESION)
+    names = adapter.labels()
+    proposals: list[MatchProposal] = []
+    unmatched: list[dict[str, str]] = []
+    for e, user in enumerate(pool.mentees):
+        m = int(circles.leader[e])
+        if m < 0:
+            eligible = np.isfinite(scores[e]).any()
+            code = "outranked_optimal" if eligible else "no_eligible"
+            unmatched.append({"user": user.code, "name": _name(user), "code": code})
+            continue
+        why = explain(scorer, e, m, labels=names)
+        score = float(scores[e, m])
+        proposals.append(
+            MatchProposal(
+                run=run,
+                mentee=user,
+                mentor=leaders[m],
+                score=score if np.isfinite(score) else None,
+                reasons=adapter.reasons_json(
+                    why.reasons if why.eligible else why.blocked_by, names
+                ),
+            )
+        )
+    stats["circles"] = len({p.mentor.pk for p in proposals})
+    stats["cohesion"] = round(float(circles.cohesion), 3)
+    return proposals, unmatched
+
+
+def load_peers(program: Program) -> list[User]:
+    already = matched_user_ids(program)
+    ids = (
+        program.enrollments.approved()
+        .exclude(user_id__in=already)
+        .values_list("user_id", flat=True)
+    )
+    return list(adapter.users_with_profiles(User.objects.filter(pk__in=ids)).order_by("pk"))
+
+
+def _senior_first(a: int, b: int, people: list[Any], users: list[User]) -> tuple[int, int]:
+    """(mentor side, mentee side): the higher career stage, else the lower id, is the mentor."""
+    ra, rb = people[a].career_rank, people[b].career_rank
+    ka = (ra if ra is not None else -1, -users[a].pk)
+    kb = (rb if rb is not None else -1, -users[b].pk)
+    return (a, b) if ka >= kb else (b, a)
+
+
+def compute_peers(
+    run: MatchRun, rules: list[PairRule], stats: dict[str, Any]
+) -> tuple[list[MatchProposal], list[dict[str, str]]]:
+    users = load_peers(run.program)
+    stats.update(mentees=len(users), mentors=len(users), seats=len(users) // 2)
+    if len(users) < 2:
+        return [], [{"user": u.code, "name": _name(u), "code": "no_peer"} for u in users]
+    people = [adapter.person(u, capacity=1) for u in users]
+    pop, same = adapter.populations(people, people)
+    scorer = Scorer(pop, same, adapter.program_settings(run.program))
+    dense = np.asarray(scorer.block(np.arange(len(users))), dtype=np.float64)
+    index = {u.code: i for i, u in enumerate(users)}
+    for r in rules:
+        if r.kind == PairRule.Kind.FORBID and r.mentee.code in index and r.mentor.code in index:
+            i, j = index[r.mentee.code], index[r.mentor.code]
+            dense[i, j] = dense[j, i] = -np.inf
+    np.fill_diagonal(dense, -np.inf)
+    keep = np.isfinite(dense) & (dense > 0)
+    rows, cols = np.nonzero(keep)
+    graph = sp.csr_matrix((dense[rows, cols], (rows, cols)), shape=dense.shape)
+    result = peer_match(graph)
+    stats["exact"] = bool(result.exact)
+    names = adapter.labels()
+    proposals: list[MatchProposal] = []
+    unmatched: list[dict[str, str]] = []
+    for i, user in enumerate(users):
+        j = int(result.partner[i])
+        if j < 0:
+            code = "outranked_peer" if keep[i].any() else "no_eligible"
+            unmatched.append({"user": user.code, "name": _name(user), "code": code})
+            continue
+        if j < i:
+            continue
+        senior, junior = _senior_first(i, j, people, users)
+        why = explain(scorer, junior, senior, labels=names)
+        score = max(float(dense[i, j]), float(dense[j, i]))
+        proposals.append(
+            MatchProposal(
+                run=run,
+                mentee=users[junior],
+                mentor=users[senior],
+                score=score if np.isfinite(score) else None,
+                reasons=adapter.reasons_json(
+                    why.reasons if why.eligible else why.blocked_by, names
+                ),
+            )
+        )
+    return proposals, unmatched
