@@ -4,11 +4,12 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from carementor.accounts.models import User
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
-from carementor.matching import formats_run, speed
+from carementor.matching import formats_run, hybrid, speed
 from carementor.matching import runs as services
 from carementor.matching.cohort_run import unmatched_rows
 from carementor.matching.models import MatchProposal, MatchRun, PairRule, SpeedEvent
@@ -25,6 +26,8 @@ from carementor.matching.schemas import (
     PairRuleOut,
     ProposalOut,
     ProposalPageOut,
+    RankingIn,
+    RankingOut,
     RunIn,
     RunOut,
     RunPageOut,
@@ -179,6 +182,45 @@ def publish_run(request: HttpRequest, code: str, run: str) -> dict[str, Any]:
     except MatchError as exc:
         raise _fail(exc) from exc
     return run_out(published)
+
+
+def ranking_out(program: Any, user: User) -> dict[str, Any]:
+    return {
+        "max": hybrid.MAX_RANKED,
+        "mentors": [
+            {"rank": r.rank, "code": r.mentor.code, "name": r.mentor.full_name}
+            for r in hybrid.ranking_of(program, user)
+        ],
+    }
+
+
+@router.get("/{code}/ranking", response={200: RankingOut, **READ_ERRORS})
+def get_ranking(request: HttpRequest, code: str) -> dict[str, Any]:
+    """Your ranked choice of mentors in a hybrid programme, best first."""
+    program = get_program_for(_user(request), code)
+    return ranking_out(program, _user(request))
+
+
+@router.put("/{code}/ranking", response={200: RankingOut, **WRITE_ERRORS})
+def set_ranking(request: HttpRequest, code: str, payload: RankingIn) -> dict[str, Any]:
+    """Replace your ranked choices (mentor codes, best first; at most `max`)."""
+    program = get_program_for(_user(request), code)
+    found = {u.code: u for u in User.objects.filter(code__in=payload.mentors)}
+    if any(c not in found for c in payload.mentors):
+        raise ApiError(
+            422, _("One of these mentors cannot be matched in this programme."), "unavailable"
+        )
+    try:
+        hybrid.ranking_set(
+            program=program,
+            mentee=_user(request),
+            mentors=[found[c] for c in payload.mentors],
+            actor=_user(request),
+            request=request,
+        )
+    except MatchError as exc:
+        raise _fail(exc) from exc
+    return ranking_out(program, _user(request))
 
 
 @router.get("/{code}/pair-rules", response={200: list[PairRuleOut], **READ_ERRORS})

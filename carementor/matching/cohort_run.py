@@ -129,7 +129,7 @@ def _usable_locks(pool: Pool, mentee_keys: set[str], free: dict[str, int]) -> li
 
 def compute(run: MatchRun, progress: Callable[[int, int], None] | None = None) -> None:
     """Fill the run's proposals, statistics and unmatched list (replacing earlier ones)."""
-    from carementor.matching import formats_run
+    from carementor.matching import formats_run, hybrid
 
     program = run.program
     pool = load_pool(program)
@@ -156,6 +156,11 @@ def compute(run: MatchRun, progress: Callable[[int, int], None] | None = None) -
             {"user": u.code, "name": u.full_name or u.email, "code": "no_seats"}
             for u in pool.mentees
         ]
+    elif hybrid.is_hybrid(program) and run.mode == MatchRun.Mode.STABLE:
+        locks = _usable_locks(pool, {p.key for p in mentees}, free)
+        proposals, unmatched = hybrid.compute_hybrid(
+            run, pool, mentees, mentors, free, locks, stats
+        )
     else:
         proposals, unmatched = _match(run, pool, mentees, mentors, free, stats, progress)
     scores = [p.score for p in proposals if p.score is not None]

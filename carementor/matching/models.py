@@ -299,3 +299,31 @@ class SpeedInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chooser} → {self.chosen}"
+
+
+class MentorRanking(models.Model):
+    """Hybrid matching: a mentee's ranked choice of mentor (1 = first choice) for the
+    coordinator's stable run."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="mentor_rankings"
+    )
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "mentee", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "mentee", "mentor"], name="ranking_mentor_once"
+            ),
+            models.UniqueConstraint(fields=["program", "mentee", "rank"], name="ranking_rank_once"),
+            models.CheckConstraint(
+                condition=~models.Q(mentee=models.F("mentor")), name="ranking_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} #{self.rank}: {self.mentor}"

@@ -73,6 +73,21 @@ class CirclePageOut(Schema):
     items: list[CircleOut]
 
 
+class RankingIn(Schema):
+    mentors: list[str] = Field(..., max_length=20)
+
+
+class RankedOut(Schema):
+    rank: int
+    code: str
+    name: str
+
+
+class RankingOut(Schema):
+    max: int
+    mentors: list[RankedOut]
+
+
 class SwapIn(Schema):
     mentor: str = Field(..., min_length=1, max_length=16)
 

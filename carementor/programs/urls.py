@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carementor.matching import run_views, speed_views
+from carementor.matching import hybrid_views, run_views, speed_views
 from carementor.matching import views as matching_views
 from carementor.programs import views
 
@@ -37,6 +37,7 @@ urlpatterns = [
         name="request_new",
     ),
     path("<str:code>/queue/", matching_views.queue, name="queue"),
+    path("<str:code>/ranking/", hybrid_views.ranking, name="ranking"),
     path("<str:code>/runs/", run_views.run_list, name="runs"),
     path("<str:code>/runs/start/", run_views.run_start, name="run_start"),
     path("<str:code>/runs/rules/", run_views.pair_rule, name="pair_rule"),
