@@ -82,6 +82,8 @@ def test_circles_respect_circle_size_and_capacity(login, coordinator, circle_coh
     assert "Circle led by Vikram Mehta" in page and "Circle led by Meera Iyer" in page
     assert "Circles formed" in page and "up to 2 mentees each" in page
     assert 'style="' not in page
+    listing = client.get(f"/programs/{program.code}/runs/").content.decode()
+    assert "leads one circle of up to 2 mentees with similar goals" in listing
     assert not Mentorship.objects.exists()
 
 

@@ -23,6 +23,8 @@ def test_mentees_rank_on_the_page_and_the_stable_run_follows(login, coordinator,
     asha, lina = run_cohort["asha"], run_cohort["lina"]
     vikram, meera = run_cohort["vikram"], run_cohort["meera"]
     client = login(asha)
+    home = client.get(f"/programs/{program.code}/").content.decode()
+    assert f'href="/programs/{program.code}/ranking/">Rank your mentors</a>' in home
     page = client.get(f"/programs/{program.code}/ranking/")
     text = page.content.decode()
     assert page.status_code == 200
@@ -54,6 +56,10 @@ def test_mentees_rank_on_the_page_and_the_stable_run_follows(login, coordinator,
         ("Ravi Kumar", "Meera Iyer"),
     }
     assert run.stats["ranked"] == 2 and run.stats["first_choice"] == 2
+    detail = coordinator_client.get(f"/programs/{program.code}/runs/{run.code}/").content.decode()
+    assert "Mentees who ranked mentors" in detail and "2 got their first choice" in detail
+    listing = coordinator_client.get(f"/programs/{program.code}/runs/").content.decode()
+    assert "Stable runs follow the mentees' own rankings first" in listing
     # Without rankings (an optimal run) the scores alone decide.
     coordinator_client.post(f"/programs/{program.code}/runs/start/", {"mode": "optimal"})
     optimal = MatchRun.objects.latest("created_at")
