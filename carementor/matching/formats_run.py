@@ -24,6 +24,7 @@ from carementor.matching.mentorships_bridge import matched_user_ids
 from carementor.matching.models import MatchProposal, MatchRun, PairRule
 from carementor.programs.models import Program
 
+LOCKED_WEIGHT = 1000.0
 COHESION = 0.5  # weight of members' similarity to each other against their fit with the leader
 
 GROUP = "group"
@@ -45,6 +46,22 @@ def _name(user: User) -> str:
 
 def _forbidden(pool: Pool) -> set[tuple[str, str]]:
     return {(r.mentee.code, r.mentor.code) for r in pool.rules if r.kind == PairRule.Kind.FORBID}
+
+
+def _circle_locks(pool: Pool, leaders: list[User], size: int) -> set[tuple[str, str]]:
+    """Locked pairs still in the pool, at most a circle's size per leader."""
+    mentees = {u.code for u in pool.mentees}
+    room = {u.code: size for u in leaders}
+    kept: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    for rule in pool.rules:
+        e, m = rule.mentee.code, rule.mentor.code
+        if rule.kind != PairRule.Kind.LOCK or e in seen or e not in mentees or room.get(m, 0) <= 0:
+            continue
+        seen.add(e)
+        room[m] -= 1
+        kept.add((e, m))
+    return kept
 
 
 def compute_circles(
@@ -69,9 +86,16 @@ def compute_circles(
         for m, leader in enumerate(leaders):
             if (user.code, leader.code) in banned:
                 scores[e, m] = -np.inf
+    locked = _circle_locks(pool, leaders, size)
+    placing = scores.copy()
+    e_of = {u.code: e for e, u in enumerate(pool.mentees)}
+    m_of = {u.code: m for m, u in enumerate(leaders)}
+    for e_code, m_code in locked:
+        # Far above any score, so neither the optimal start nor a later swap moves them.
+        placing[e_of[e_code], m_of[m_code]] = LOCKED_WEIGHT
     text = mentee_pop.text_matrix()
     similarity = np.asarray((text @ text.T).todense(), dtype=np.float64)
-    circles = form_circles(scores, [size] * len(leaders), similarity, cohesion=COHESION)
+    circles = form_circles(placing, [size] * len(leaders), similarity, cohesion=COHESION)
     names = adapter.labels()
     proposals: list[MatchProposal] = []
     unmatched: list[dict[str, str]] = []
@@ -93,8 +117,10 @@ def compute_circles(
                 reasons=adapter.reasons_json(
                     why.reasons if why.eligible else why.blocked_by, names
                 ),
+                locked=(user.code, leaders[m].code) in locked,
             )
         )
+    stats["locked"] = len(locked)
     stats["circles"] = len({p.mentor.pk for p in proposals})
     stats["cohesion"] = round(float(circles.cohesion), 3)
     return proposals, unmatched

@@ -351,7 +351,10 @@ def pair_rule_set(
             .exclude(mentee=mentee)
             .count()
         )
-        if locks >= seat.free_seats:
+        room = seat.free_seats
+        if formats_run.shape(program) == "circles":
+            room = max(program.circle_size, 1) if seat.free_seats else 0
+        if locks >= room:
             raise MatchError(
                 _("This mentor has no free place left for another locked pair."), "full", 409
             )

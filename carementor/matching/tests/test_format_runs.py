@@ -258,3 +258,30 @@ def test_peer_runs_cannot_be_swapped_and_forbidden_pairs_hold(login, coordinator
     rerun = start(client, program)
     assert not rerun.proposals.filter(mentee=first.mentee, mentor=first.mentor).exists()
     assert not rerun.proposals.filter(mentee=first.mentor, mentor=first.mentee).exists()
+
+
+def test_a_locked_pair_stays_in_its_circle(login, coordinator, circle_cohort):
+    program = circle_cohort["program"]
+    esha, meera = circle_cohort["students"][4], circle_cohort["meera"]
+    client = login(coordinator)
+    response = client.post(
+        f"/programs/{program.code}/runs/rules/",
+        {"mentee": esha.code, "mentor": meera.code, "kind": "lock"},
+    )
+    assert response.status_code == 302
+    second = circle_cohort["students"][0]
+    # Circles of two: a second lock fits, a third does not.
+    client.post(
+        f"/programs/{program.code}/runs/rules/",
+        {"mentee": second.code, "mentor": meera.code, "kind": "lock"},
+    )
+    third = client.post(
+        f"/programs/{program.code}/runs/rules/",
+        {"mentee": circle_cohort["students"][1].code, "mentor": meera.code, "kind": "lock"},
+    )
+    assert third.status_code == 409
+    run = start(client, program)
+    meeras = run.proposals.filter(mentor=meera)
+    assert set(meeras.values_list("mentee__full_name", flat=True)) == {"Esha Menon", "Anu Das"}
+    assert all(meeras.values_list("locked", flat=True)) and run.stats["locked"] == 2
+    assert run.proposals.filter(mentor=circle_cohort["vikram"]).count() == 2
