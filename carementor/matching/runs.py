@@ -78,8 +78,11 @@ def run_start(
             request=request,
             detail={"mode": run.mode, "maximize_matched": run.maximize_matched},
         )
-    mentees = program.enrollments.approved().mentees().count()
-    mentors = program.enrollments.approved().mentors().count()
+    if formats_run.shape(program) == "peers":  # everyone may pair with everyone
+        mentees = mentors = program.enrollments.approved().count()
+    else:
+        mentees = program.enrollments.approved().mentees().count()
+        mentors = program.enrollments.approved().mentors().count()
     if mentees * mentors <= INLINE_PAIRS:
         run_execute(run.pk)
     else:

@@ -285,3 +285,14 @@ def test_a_locked_pair_stays_in_its_circle(login, coordinator, circle_cohort):
     assert set(meeras.values_list("mentee__full_name", flat=True)) == {"Esha Menon", "Anu Das"}
     assert all(meeras.values_list("locked", flat=True)) and run.stats["locked"] == 2
     assert run.proposals.filter(mentor=circle_cohort["vikram"]).count() == 2
+
+
+def test_large_peer_pools_go_to_the_background_task(
+    coordinator, peer_cohort, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(runs, "INLINE_PAIRS", 24)  # five peers: 25 possible pairs
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.run_start(program=peer_cohort["program"], actor=coordinator, mode="optimal")
+    assert run.status == "queued"
+    run.refresh_from_db()
+    assert run.status == "draft" and run.proposals.count() == 2
