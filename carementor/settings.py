@@ -12,7 +12,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,13 +39,15 @@ TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# Without a secret in production mode the app refuses to serve (wsgi.py, asgi.py) and
+# `check --deploy` fails with carementor.E001. Settings still load, so commands that sign
+# nothing (makemigrations --check, migrate) work.
+SECRET_KEY_MISSING = not SECRET_KEY and not (DEBUG or TESTING)
+SECRET_KEY_MISSING_MESSAGE = (
+    "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (see .env.example)."
+)
 if not SECRET_KEY:
-    if DEBUG or TESTING:
-        SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
-    else:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (see .env.example)."
-        )
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

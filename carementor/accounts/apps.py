@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # allauth and django.contrib.auth report logins and MFA changes only through signals.
-        from carementor.accounts import auth_events  # noqa: F401
+        from carementor.accounts import auth_events, checks  # noqa: F401

@@ -51,15 +51,36 @@ def test_check_deploy_reports_nothing(tmp_path):
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    result = manage(production_env(tmp_path, DJANGO_SECRET_KEY=""), "check")
+    result = manage(production_env(tmp_path, DJANGO_SECRET_KEY=""), "check", "--deploy")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_serves_nothing_without_a_secret_key(tmp_path):
+    env = production_env(tmp_path, DJANGO_SECRET_KEY="")
+    result = subprocess.run(
+        [sys.executable, "-c", "import carementor.wsgi"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_migrations_check_needs_no_secret(tmp_path):
+    env = production_env(tmp_path)
+    del env["DJANGO_DEBUG"], env["DJANGO_SECRET_KEY"]
+    result = manage(env, "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_is_the_default_when_nothing_is_set(tmp_path):
     env = production_env(tmp_path)
     del env["DJANGO_DEBUG"], env["DJANGO_SECRET_KEY"]
-    result = manage(env, "check")
+    result = manage(env, "check", "--deploy")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
