@@ -2,10 +2,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from carementor.lib.startup import refuse_without_secret
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carementor.settings")
 
-
-from carementor.lib.startup import refuse_without_secret  # noqa: E402
 
 refuse_without_secret()
 application = get_wsgi_application()
