@@ -11,7 +11,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from carementor.accounts.api import router as accounts_router
 from carementor.accounts.api_auth import SessionAuth, TokenAuth
+from carementor.certificates.api import router as certificates_router
 from carementor.credentials.api import router as credentials_router
+from carementor.evaluations.api import router as evaluations_router
+from carementor.learning.api import router as learning_router
 from carementor.lib.api_errors import ApiError, ErrorOut
 from carementor.mentorships.api import router as mentorships_router
 from carementor.notifications.api import router as notifications_router
@@ -40,6 +43,9 @@ api.add_router("/credentials", credentials_router)
 api.add_router("/programs", programs_router)
 api.add_router("/mentorships", mentorships_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/evaluations", evaluations_router)
+api.add_router("/learning", learning_router)
+api.add_router("/certificates", certificates_router)
 
 
 def _error(

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "carementor.programs",
     "carementor.mentorships",
     "carementor.notifications",
+    "carementor.evaluations",
+    "carementor.learning",
+    "carementor.certificates",
     "carementor.demo",
 ]
 

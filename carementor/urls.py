@@ -17,6 +17,9 @@ urlpatterns = [
     path("programs/", include("carementor.programs.urls")),
     path("mentorships/", include("carementor.mentorships.urls")),
     path("notifications/", include("carementor.notifications.urls")),
+    path("evaluations/", include("carementor.evaluations.urls")),
+    path("learning/", include("carementor.learning.urls")),
+    path("certificates/", include("carementor.certificates.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

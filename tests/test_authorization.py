@@ -37,7 +37,7 @@ PUBLIC_PAGES = {
     # An invitation link opened before signing in explains how to accept it.
     "organizations:invitation",
     # Certificate verification is public by design (issue 7) — listed when it exists.
-    "learning:verify",
+    "certificates:verify",
     # A calendar app subscribes without a session: the secret, revocable token in the URL is
     # the authentication (issue 5).
     "mentorships:calendar_feed",

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from carementor.demo.certificates import seed_certificates
 from carementor.demo.credentials import seed_credentials
+from carementor.demo.evaluations import seed_evaluations
 from carementor.demo.four_eyes import seed_four_eyes
 from carementor.demo.invitations import InvitationsResult, seed_invitations
+from carementor.demo.learning import seed_learning
 from carementor.demo.logins import DEMO_TOTP_SECRET, LoginRow, seed_logins
 from carementor.demo.mentorships import seed_mentorships
 from carementor.demo.organizations import seed_organizations
@@ -70,6 +73,9 @@ def seed_demo(
     invitations = seed_invitations(organizations=organizations)
     seed_programs(organizations=organizations)
     seed_mentorships(organizations=organizations)
+    seed_evaluations(organizations=organizations, seed=seed)
+    seed_learning(organizations=organizations, seed=seed)
+    seed_certificates(organizations=organizations, seed=seed)
     return SeedReport(
         organizations=list(organizations.values()),
         logins=logins,

@@ -1,0 +1,1 @@
+"""Completion rules, verifiable certificates and CPD logs."""

@@ -1,0 +1,5 @@
+"""Certificates and CPD API."""
+
+from ninja import Router
+
+router = Router(tags=["certificates"])

@@ -1,0 +1,1 @@
+"""Evaluation and outcomes: instruments, surveys at milestones, anonymity, analytics."""

@@ -1,0 +1,5 @@
+"""Evaluations API."""
+
+from ninja import Router
+
+router = Router(tags=["evaluations"])

@@ -1,0 +1,1 @@
+"""Learning modules, quizzes and attempts inside programmes."""

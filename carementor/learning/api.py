@@ -1,0 +1,5 @@
+"""Learning API."""
+
+from ninja import Router
+
+router = Router(tags=["learning"])
