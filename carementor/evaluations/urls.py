@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern
+
+from carementor.evaluations.report_urls import urlpatterns as report_urlpatterns
 
 app_name = "evaluations"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [*report_urlpatterns]

@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern
 
 app_name = "learning"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []
