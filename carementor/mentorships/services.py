@@ -116,6 +116,8 @@ def mentorship_create(
         raise PermissionDenied
     now = timezone.now()
     with transaction.atomic():
+        if source == Source.COORDINATOR:
+            _take_mentor_seats(program, mentors)
         has_agreement = bool(getattr(program, "has_agreement", True))
         mentorship = Mentorship.objects.create(
             program=program,
@@ -164,6 +166,28 @@ def mentorship_create(
             has_agreement=has_agreement,
         )
     return mentorship
+
+
+def _take_mentor_seats(program: Any, mentors: Sequence[Any]) -> None:
+    """A coordinator pairing people directly takes a place from each enrolled mentor under the
+    same lock and recount as an accepted request, so direct pairing cannot over-book anyone.
+    Members who are not enrolled as mentors have no capacity to take from."""
+    from carementor.matching.services import MatchError, lock_seats, seat_take
+
+    seats = lock_seats(program, [m.pk for m in mentors])
+    for mentor in sorted(mentors, key=lambda m: m.pk):
+        seat = seats.get(mentor.pk)
+        if seat is None or seat.role == "mentee" or seat.status != "approved":
+            continue
+        try:
+            seat_take(
+                seat,
+                mentor,
+                _("%(name)s has no free mentoring place in this programme.")
+                % {"name": mentor.full_name or mentor.email},
+            )
+        except MatchError as error:
+            raise MentorshipError(str(error.message), status=409, code="full") from error
 
 
 # --- Agreement ----------------------------------------------------------------------------

@@ -133,3 +133,35 @@ def test_gate(mentorship, mentor, mentee, coordinator, org_admin, reviewer, outs
             get_mentorship_for(user, code, as_party=as_party)
     with pytest.raises(Http404):
         get_mentorship_for(mentee, "missing")
+
+
+def test_coordinator_pairing_takes_a_place_and_refuses_a_full_mentor(
+    program, mentor, mentee, reviewer, coordinator
+):
+    from carementor.programs.models import Enrollment
+
+    seat = Enrollment.objects.create(
+        program=program, user=mentor, role="mentor", status="approved", capacity=1
+    )
+    args = {"program": program, "mentors": [mentor], "role": "mentor", "actor": coordinator}
+    mentorship_create(mentees=[mentee], source="coordinator", **args)
+    seat.refresh_from_db()
+    assert seat.seats_taken == 1
+    with pytest.raises(MentorshipError) as error:
+        mentorship_create(mentees=[reviewer], source="coordinator", **args)
+    assert (error.value.status, error.value.code) == (409, "full")
+    assert Mentorship.objects.count() == 1
+
+
+def test_coordinator_may_pair_a_member_who_is_not_enrolled_as_a_mentor(
+    program, mentor, mentee, coordinator
+):
+    mentorship = mentorship_create(
+        program=program,
+        mentors=[mentor],
+        mentees=[mentee],
+        role="mentor",
+        actor=coordinator,
+        source="coordinator",
+    )
+    assert mentorship.mentors() == [mentor]
