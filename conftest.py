@@ -39,6 +39,10 @@ def _vocabularies_present(request: pytest.FixtureRequest) -> None:
 
     if not Country.objects.exists():
         load_vocabularies(apps, None)
+    from carementor.evaluations.instruments import instruments_present, load_instruments
+
+    if not instruments_present():
+        load_instruments(apps, None)
 
 
 @pytest.fixture(scope="session")
