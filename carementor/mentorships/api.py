@@ -16,7 +16,7 @@ from carementor.lib.api_errors import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, Ap
 from carementor.mentorships import calendar, services
 from carementor.mentorships import serializers as ser
 from carementor.mentorships.conversation import unread_filter
-from carementor.mentorships.health import health_for, health_queryset
+from carementor.mentorships.health import at_risk_only, health_for, health_queryset
 from carementor.mentorships.models import (
     ActionItem,
     ExtensionRequest,
@@ -186,9 +186,14 @@ def revoke_feed(request: HttpRequest) -> Status:
 
 @router.get("/oversee/{org_code}", response={200: HealthPageOut, **READ_ERRORS})
 def oversee(
-    request: HttpRequest, org_code: str, params: Query[PageIn], phase: str = ""
+    request: HttpRequest,
+    org_code: str,
+    params: Query[PageIn],
+    phase: str = "",
+    at_risk: bool = False,
 ) -> dict[str, Any]:
-    """Relationship health for coordinators and admins: counts and dates, never content."""
+    """Relationship health for coordinators and admins: counts and dates, never content.
+    ``at_risk=true`` keeps only the relationships that need attention."""
     membership = (
         Membership.objects.filter(user=_user(request), organization__code=org_code)
         .filter(Q(is_coordinator=True) | Q(is_admin=True))
@@ -198,8 +203,10 @@ def oversee(
     if membership is None:
         raise Http404
     rows = health_queryset(membership.organization, phase=phase)
-    start = (params.page - 1) * PAGE_SIZE
     now = timezone.now()
+    if at_risk:
+        rows = at_risk_only(rows, now=now)
+    start = (params.page - 1) * PAGE_SIZE
     items = []
     for m in rows[start : start + PAGE_SIZE]:
         h = health_for(

@@ -1,9 +1,11 @@
 """Relationship health for coordinators: counts and dates, never content."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,3 +125,24 @@ def health_queryset(organization: Any, *, phase: str = "") -> Any:
     if phase:
         rows = rows.filter(phase=phase)
     return rows
+
+
+def at_risk_only(rows: Any, *, now: datetime) -> Any:
+    """The rules of ``health_for`` as one database filter over ``health_queryset`` rows, so the
+    at-risk list pages in the database however many relationships an organization has.
+
+    ``(now - anchor).days > cadence`` holds exactly when ``anchor <= now - (cadence + 1) days``;
+    cadences differ by programme, so there is one condition per distinct cadence (a handful).
+    """
+    cadences = set(rows.order_by().values_list("program__meeting_cadence_days", flat=True))
+    stale = Q(pk__in=[])
+    for cadence in cadences:
+        stale |= Q(
+            program__meeting_cadence_days=cadence,
+            anchor__lte=now - timedelta(days=cadence + 1),
+        )
+    return rows.annotate(anchor=Coalesce("last_meeting_at", "activated_at")).filter(
+        Q(open_help__gt=0)
+        | (Q(phase=Phase.ACTIVE) & (stale | Q(overdue_items__gte=3)))
+        | Q(phase__in=(Phase.PROPOSED, Phase.AGREEING), created_at__lte=now - timedelta(days=15))
+    )

@@ -24,7 +24,7 @@ from carementor.mentorships.forms import (
     HelpForm,
     SignForm,
 )
-from carementor.mentorships.models import OPEN_PHASES, ExtensionRequest, Mentorship, Message, Phase
+from carementor.mentorships.models import ExtensionRequest, Mentorship, Message, Phase
 from carementor.mentorships.permissions import get_mentorship_for
 from carementor.mentorships.services import MentorshipError, current_agreement, is_overseer
 from carementor.organizations.models import Membership
@@ -346,6 +346,7 @@ def _annotated_counts(mentorship: Mentorship) -> dict[str, int]:
 @require_GET
 def health(request: AuthedRequest, org_code: str) -> HttpResponse:
     """Coordinators' view of every relationship in their organization: shape, not content."""
+    from carementor.mentorships.health import at_risk_only as only_at_risk
     from carementor.mentorships.health import health_queryset
 
     membership = (
@@ -361,8 +362,7 @@ def health(request: AuthedRequest, org_code: str) -> HttpResponse:
     now = timezone.now()
     rows: Any = health_queryset(organization, phase=phase)
     if at_risk_only:
-        # Health is computed per row; at-risk filtering walks the organization's open ones.
-        rows = [m for m in rows.filter(phase__in=OPEN_PHASES) if _health(m, now).at_risk]
+        rows = only_at_risk(rows, now=now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [(m, _health(m, now)) for m in page.object_list]
     return render(
