@@ -1,10 +1,13 @@
 """Explicit test-data helpers with sensible defaults (no fixture files)."""
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import generate_totp_secret
+from django.db import connections
 
 from carementor.accounts.models import User
 from carementor.organizations.models import Membership, Organization
@@ -45,3 +48,27 @@ def add_member(user: User, organization: Organization, *roles: str) -> Membershi
     if membership.is_privileged():
         give_mfa(user)
     return membership
+
+
+def race(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
+    """Run the calls in threads released together by a barrier; return each one's result or
+    the exception it raised. For PostgreSQL-only concurrency tests (each thread has its own
+    connection, closed at the end); SQLite serialises whole transactions and proves nothing."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results

@@ -1,14 +1,10 @@
 """Many mentees' requests accepted at once never over-book a mentor. PostgreSQL only, where
 rows really lock; SQLite serialises whole transactions and would prove nothing."""
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
-from carementor.lib.testing import add_member, make_user
+from carementor.lib.testing import add_member, make_user, race
 from carementor.matching import services
 from carementor.matching.models import MatchRequest
 from carementor.programs.models import Enrollment
@@ -18,27 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_concurrent_accepts_respect_capacity(program, cohort, hospital):

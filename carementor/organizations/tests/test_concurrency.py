@@ -1,14 +1,10 @@
 """Two people acting at once: the locks must keep the invariants. PostgreSQL only, where rows
 really lock; SQLite serialises whole transactions and would prove nothing."""
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from carementor.lib.testing import add_member, make_user
+from carementor.lib.testing import add_member, make_user, race
 from carementor.organizations import services
 from carementor.organizations.models import Membership
 
@@ -16,28 +12,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_two_admins_demoting_each_other_leave_one_admin(hospital, org_admin):
