@@ -178,3 +178,34 @@ def add_colleagues(organization: Any, vocab: Any, count: int, *, start: int = 0)
             specialties=(vocab.paediatrics, vocab.paediatric_cardiology),
             languages=(vocab.english, vocab.tamil),
         )
+
+
+# What a colleague sees of Asha's profile (the demo cast in the root conftest).
+ASHA_PUBLIC = {
+    "full_name": "Asha Raman",
+    "headline": "Paediatrics resident, Chennai",
+    "bio": "",
+    "profession": "physician",
+    "career_stage": "resident",
+    "specialties": ["paediatrics"],
+    "years_in_practice": 2,
+    "workplace": "Chennai Children's Teaching Hospital",
+    "country": "IN",
+    "region": "Tamil Nadu",
+    "city": "Chennai",
+    "languages": ["en", "ta"],
+    "timezone": "Asia/Kolkata",
+    "hours_per_month": None,
+    "preferred_slots": ["weekday_evening"],
+    "shift_pattern": "on_call",
+    "meeting_formats": ["video"],
+    "competencies": [
+        {"competency": "clinical-reasoning", "level": 3, "target_level": None},
+        {"competency": "ehr-use", "level": 2, "target_level": 4},
+    ],
+    "goals": "Prepare a paediatric cardiology fellowship application.",
+    "interests": "",
+    "roles_offered": [],
+    "roles_sought": ["mentor", "peer"],
+    "mentoring_capacity": 0,
+}

@@ -4,6 +4,7 @@ from carementor.accounts.models import PersonalAccessToken, hash_token
 from carementor.audit.models import AuditEvent
 from carementor.profiles.models import Profile, ProfileCompetency
 from carementor.profiles.services import conflict_declare
+from carementor.profiles.tests.conftest import ASHA_PUBLIC
 
 URL = "/api/v1/profile"
 
@@ -52,33 +53,8 @@ def test_get_my_profile(login, mentee, mentor, asha_profile):
     assert response.status_code == 200
     body = response.json()
     assert body == {
+        **ASHA_PUBLIC,
         "code": asha_profile.code,
-        "full_name": "Asha Raman",
-        "headline": "Paediatrics resident, Chennai",
-        "bio": "",
-        "profession": "physician",
-        "career_stage": "resident",
-        "specialties": ["paediatrics"],
-        "years_in_practice": 2,
-        "workplace": "Chennai Children's Teaching Hospital",
-        "country": "IN",
-        "region": "Tamil Nadu",
-        "city": "Chennai",
-        "languages": ["en", "ta"],
-        "timezone": "Asia/Kolkata",
-        "hours_per_month": None,
-        "preferred_slots": ["weekday_evening"],
-        "shift_pattern": "on_call",
-        "meeting_formats": ["video"],
-        "competencies": [
-            {"competency": "clinical-reasoning", "level": 3, "target_level": None},
-            {"competency": "ehr-use", "level": 2, "target_level": 4},
-        ],
-        "goals": "Prepare a paediatric cardiology fellowship application.",
-        "interests": "",
-        "roles_offered": [],
-        "roles_sought": ["mentor", "peer"],
-        "mentoring_capacity": 0,
         "updated_at": body["updated_at"],
         "visibility": "organization",
         "supervisor_email": "vikram@example.org",
