@@ -1,0 +1,84 @@
+"""Access gates for learning modules, quizzes and attempts, shared by pages and API.
+
+Who may do what:
+- managers (coordinators and admins of the programme's organization, see
+  carementor.programs.permissions.can_manage) create, edit and reorder modules and quizzes and
+  see everyone's results;
+- participants (an approved enrolment) open modules, mark them done, and take quizzes;
+- a member who can see the programme but is not taking part gets 403;
+- anyone else gets 404, whether or not the object exists.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from carementor.learning.models import Attempt, Module, Quiz
+from carementor.programs.models import Enrollment, Program
+from carementor.programs.permissions import can_manage, programs_visible_to
+
+
+def participant_role(user: Any, program: Program) -> str | None:
+    """The role of a person's approved enrolment ("mentor", "mentee", "both"), or None."""
+    return (
+        Enrollment.objects.approved()
+        .filter(program=program, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def _visible(user: Any, program_id: int) -> bool:
+    return programs_visible_to(user).filter(pk=program_id).exists()
+
+
+def _check(user: Any, program: Program, *, manage: bool) -> None:
+    if not getattr(user, "is_authenticated", False) or not _visible(user, program.pk):
+        raise Http404
+    if can_manage(user, program):
+        return
+    if manage or participant_role(user, program) is None:
+        raise PermissionDenied
+
+
+def get_learning_program_for(user: Any, code: str, *, manage: bool = False) -> Program:
+    program = Program.objects.select_related("organization").filter(code=code).first()
+    if program is None:
+        raise Http404
+    _check(user, program, manage=manage)
+    return program
+
+
+def get_module_for(user: Any, code: str, *, manage: bool = False) -> Module:
+    module = Module.objects.select_related("program__organization").filter(code=code).first()
+    if module is None:
+        raise Http404
+    _check(user, module.program, manage=manage)
+    return module
+
+
+def get_quiz_for(user: Any, code: str, *, manage: bool = False) -> Quiz:
+    quiz = Quiz.objects.select_related("program__organization").filter(code=code).first()
+    if quiz is None:
+        raise Http404
+    _check(user, quiz.program, manage=manage)
+    return quiz
+
+
+def get_attempt_for(user: Any, code: str) -> Attempt:
+    """One's own attempt, or any attempt at a quiz of a programme one manages."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    attempt = (
+        Attempt.objects.select_related("quiz__program__organization", "user")
+        .filter(code=code)
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    if attempt.user_id != user.pk and not can_manage(user, attempt.quiz.program):
+        raise Http404
+    if not _visible(user, attempt.quiz.program_id):
+        raise Http404
+    return attempt
