@@ -1,0 +1,26 @@
+"""Issuing when learning progresses. The learning app sends `learning_progressed` after its
+transaction commits; we check that person's programme right away, so a passed test shows
+up as a certificate without waiting for the scheduled `certificates_issue` run."""
+
+import logging
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+def on_learning_progressed(sender: Any, *, user: Any, program: Any, **kwargs: Any) -> None:
+    from carementor.certificates.services import certificates_check
+
+    try:
+        certificates_check(user=user, program=program)
+    except Exception:  # the scheduled run will retry; never break the learner's request
+        logger.exception("Issuing after learning progress failed for user %s", user.pk)
+
+
+def connect() -> bool:
+    try:
+        from carementor.learning.signals import learning_progressed
+    except ImportError:  # the learning app has no signal yet
+        return False
+    learning_progressed.connect(on_learning_progressed, dispatch_uid="certificates-on-learning")
+    return True
