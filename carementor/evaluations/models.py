@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carementor.lib.codes import new_code
@@ -356,6 +357,9 @@ class SurveyAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} · {self.get_occasion_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:answer", args=[self.code])
 
     @property
     def is_open(self) -> bool:
