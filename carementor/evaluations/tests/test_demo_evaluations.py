@@ -1,0 +1,69 @@
+"""The evaluations demo: answered surveys that make the report meaningful, seeded once."""
+
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from carementor.demo.evaluations import seed_evaluations
+from carementor.demo.organizations import seed_organizations
+from carementor.evaluations import analytics
+from carementor.evaluations.models import (
+    HasResponded,
+    Response,
+    ScheduleEntry,
+    SurveyAssignment,
+)
+from carementor.programs.models import Program
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        ScheduleEntry.objects.count(),
+        SurveyAssignment.objects.count(),
+        HasResponded.objects.count(),
+        Response.objects.count(),
+    )
+
+
+def test_seed_twice_gives_one_set_of_surveys_and_a_report_with_results() -> None:
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO(), users=120, seed=3)
+    first = counts()
+    assert first[3] > 100
+
+    # The step alone, from scratch, stays quick; run again, it adds nothing.
+    SurveyAssignment.objects.all().delete()
+    Response.objects.all().delete()
+    ScheduleEntry.objects.all().delete()
+    started = time.perf_counter()
+    assert seed_evaluations(organizations=seed_organizations(), seed=3) == first[3]
+    assert time.perf_counter() - started < 3
+    assert seed_evaluations(organizations=seed_organizations(), seed=3) == 0
+    assert counts() == first
+
+    program = Program.objects.get(organization__slug="indus-ims", template="career-one-to-one")
+    report = analytics.program_analytics(program)
+    outcome = report.outcomes[0]
+    assert not outcome.withheld and outcome.named and outcome.n >= 10
+    assert {d.area for d in outcome.domains if d.change} == {"practice", "wellbeing", "development"}
+    for domain in outcome.domains:
+        assert domain.change is not None and domain.change.difference > 0
+        assert domain.change.effect_size is not None and domain.change.effect_size > 0.2
+        assert domain.reliability_after is not None and domain.reliability_after.alpha > 0.6
+    assert outcome.correlations is not None and not outcome.correlations.withheld
+    shown_cohorts = [c for c in outcome.cohorts if c.n]
+    assert len(shown_cohorts) >= 2
+    relationship = report.relationships[0]
+    assert not relationship.withheld
+    assert relationship.quadrants["growth"] and None in relationship.quadrants.values()
+    shown_rates = {(r.instrument, r.occasion) for r in report.rates if r.rate is not None}
+    assert ("Mentee outcome survey", "closure") in shown_rates
+    assert len(report.format_comparison) == 2
+
+    # The second programme's small cohort answered at closure and is withheld.
+    second = Program.objects.get(organization__slug="indus-ims", template="digital-adoption")
+    cohorts = analytics.program_analytics(second).outcomes[0].cohorts
+    assert any(c.n is None for c in cohorts) and any(c.n for c in cohorts)
