@@ -114,6 +114,24 @@ def list_instruments(request: HttpRequest, params: Query[PageParams]) -> dict[st
     }
 
 
+@router.post("/instruments/import", response={201: InstrumentDetailOut, **WRITE_ERRORS})
+def import_instrument(request: HttpRequest, payload: ImportIn) -> Status:
+    """Import a licensed instrument your organization holds permission for."""
+    organization = get_managed_organization_for(request.user, payload.organization)
+    try:
+        instrument = services.instrument_import(
+            organization=organization,
+            user=request.user,
+            definition=payload.definition,
+            permission_declared=payload.permission_declared,
+            source=payload.source,
+            request=request,
+        )
+    except EvaluationError as exc:
+        raise _fail(exc) from exc
+    return Status(201, instrument_out(instrument, items=True))
+
+
 @router.get("/instruments/{code}", response={200: InstrumentDetailOut, **READ_ERRORS})
 def get_instrument(request: HttpRequest, code: str) -> dict[str, Any]:
     return instrument_out(get_instrument_for(request.user, code), items=True)
@@ -177,24 +195,6 @@ def set_instrument_active(request: HttpRequest, code: str, payload: ActiveIn) ->
     except EvaluationError as exc:
         raise _fail(exc) from exc
     return instrument_out(instrument, items=True)
-
-
-@router.post("/instruments/import", response={201: InstrumentDetailOut, **WRITE_ERRORS})
-def import_instrument(request: HttpRequest, payload: ImportIn) -> Status:
-    """Import a licensed instrument your organization holds permission for."""
-    organization = get_managed_organization_for(request.user, payload.organization)
-    try:
-        instrument = services.instrument_import(
-            organization=organization,
-            user=request.user,
-            definition=payload.definition,
-            permission_declared=payload.permission_declared,
-            source=payload.source,
-            request=request,
-        )
-    except EvaluationError as exc:
-        raise _fail(exc) from exc
-    return Status(201, instrument_out(instrument, items=True))
 
 
 # --- Schedule ------------------------------------------------------------------------------

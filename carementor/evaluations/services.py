@@ -805,7 +805,7 @@ def response_submit(
     now = timezone.now()
     with transaction.atomic():
         assignment = (
-            SurveyAssignment.objects.select_for_update()
+            SurveyAssignment.objects.select_for_update(of=("self",))
             .select_related("instrument", "program", "mentorship")
             .get(pk=assignment.pk)
         )

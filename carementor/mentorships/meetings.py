@@ -221,6 +221,10 @@ def meeting_record(
             organization=mentorship.organization,
             detail={"status": status},
         )
+        if status == MeetingStatus.HELD:
+            from carementor.evaluations.schedule import on_meeting_held
+
+            transaction.on_commit(lambda: on_meeting_held(meeting.pk))
     return meeting
 
 

@@ -63,6 +63,13 @@ def _locked(mentorship: Mentorship) -> Mentorship:
     )
 
 
+def _evaluations_on_commit(mentorship: Mentorship) -> None:
+    """Baseline surveys at activation, closure surveys at close (evaluations app)."""
+    from carementor.evaluations.schedule import on_mentorship_changed
+
+    transaction.on_commit(lambda: on_mentorship_changed(mentorship.pk))
+
+
 def _notify_parties(
     mentorship: Mentorship, kind: str, *, actor: Any, exclude_actor: bool = True, **context: Any
 ) -> None:
@@ -165,6 +172,8 @@ def mentorship_create(
             exclude_actor=False,
             has_agreement=has_agreement,
         )
+        if mentorship.phase == Phase.ACTIVE:
+            _evaluations_on_commit(mentorship)
     return mentorship
 
 
@@ -333,6 +342,7 @@ def agreement_sign(
                 record(
                     signer, "mentorship.activated", mentorship, organization=mentorship.organization
                 )
+                _evaluations_on_commit(mentorship)
             _notify_parties(
                 mentorship,
                 "agreement_in_force",
@@ -574,4 +584,5 @@ def mentorship_close(
         _notify_parties(
             mentorship, "mentorship_closed", actor=user, outcome=mentorship.get_outcome_display()
         )
+        _evaluations_on_commit(mentorship)
     return mentorship
