@@ -4,6 +4,7 @@ The attempt page renders questions and choice texts only: nothing marks a choice
 until the attempt is closed, and then only as much as the quiz's feedback setting allows.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -225,7 +226,7 @@ def question_add(request: AuthedRequest, code: str) -> HttpResponse:
             prompt=data["prompt"],
             choices=form.parsed_choices(),
             answer=data.get("answer"),
-            tolerance=data.get("tolerance") or 0,
+            tolerance=data.get("tolerance") or Decimal(0),
             explanation=data.get("explanation", ""),
         )
     except LearningError as exc:
