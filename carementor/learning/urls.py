@@ -5,6 +5,7 @@ from carementor.learning import quiz_views, views
 app_name = "learning"
 
 urlpatterns = [
+    path("", views.learning_home, name="home"),
     path("programs/<str:code>/", views.program_learning, name="program"),
     path("programs/<str:code>/library/", views.library_add, name="library_add"),
     path("programs/<str:code>/modules/new/", views.module_create, name="module_create"),

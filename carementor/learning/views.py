@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,9 +23,31 @@ from carementor.learning.permissions import (
 )
 from carementor.learning.services import LearningError
 from carementor.lib.http import AuthedRequest
-from carementor.programs.permissions import can_manage
+from carementor.programs.models import Enrollment
+from carementor.programs.permissions import (
+    can_manage,
+    managed_organization_ids,
+    programs_visible_to,
+)
 
 PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def learning_home(request: AuthedRequest) -> HttpResponse:
+    """Programmes where the person takes part (approved) or manages, with their learning."""
+    enrolled = Enrollment.objects.approved().filter(user=request.user).values("program_id")
+    programs = (
+        programs_visible_to(request.user)
+        .filter(Q(pk__in=enrolled) | Q(organization_id__in=managed_organization_ids(request.user)))
+        .select_related("organization")
+        .annotate(module_count=Count("learning_modules", distinct=True))
+        .annotate(quiz_count=Count("quizzes", distinct=True))
+        .order_by("-created_at")
+    )
+    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "learning/home.html", {"page": page})
 
 
 @login_required

@@ -204,3 +204,12 @@ def test_learning_page_lists_modules_in_constant_queries(
     with django_assert_max_num_queries(26):
         response = client.get(f"/learning/programs/{program.code}/")
     assert response.content.decode().count("/learning/modules/") >= 20
+
+
+def test_learning_home_lists_my_programmes_only(login, program, mentee, outsider, hospital):
+    from carementor.learning.tests.helpers import make_program
+
+    make_program(hospital, name="Not enrolled here")
+    body = login(mentee).get("/learning/").content.decode()
+    assert program.name in body and "Not enrolled here" not in body
+    assert program.name not in login(outsider).get("/learning/").content.decode()
