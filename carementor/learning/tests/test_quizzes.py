@@ -303,3 +303,21 @@ def test_outsider_gets_404_on_every_quiz_url(login, program, coordinator, mentee
     assert not Attempt.objects.filter(user=outsider).exists()
     attempt.refresh_from_db()
     assert attempt.is_open
+
+
+def test_close_overdue_command(program, coordinator, mentee):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    quiz = make_quiz(program, coordinator, time_limit_minutes=5)
+    attempt = quizzes.attempt_start(quiz=quiz, user=mentee)
+    out = StringIO()
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        call_command("learning_close_overdue", "--dry-run", stdout=out)
+        attempt.refresh_from_db()
+        assert attempt.is_open
+        call_command("learning_close_overdue", stdout=out)
+    assert "Would close 1" in out.getvalue() and "Closed 1" in out.getvalue()
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.EXPIRED
