@@ -13,6 +13,7 @@ from carementor.learning import quizzes
 from carementor.learning.models import Answer, Attempt, Choice, Question, QuizProgress
 from carementor.learning.services import LearningError
 from carementor.learning.tests.helpers import add_numeric, answers_for, make_quiz
+from carementor.notifications.models import Notification
 
 
 def _correct_codes(quiz):
@@ -67,6 +68,8 @@ def test_submitting_scores_and_shows_feedback_as_configured(login, program, coor
     assert "is_correct" not in response.content.decode()
     assert QuizProgress.objects.get(quiz=quiz, user=mentee).passed_at is not None
     assert AuditEvent.objects.filter(action="learning.attempt_submitted").exists()
+    note = Notification.objects.get(recipient=mentee, kind="learning_quiz_result")
+    assert note.title == "You passed “Mentoring essentials”"
 
 
 def test_feedback_none_hides_the_score(login, program, coordinator, mentee):
