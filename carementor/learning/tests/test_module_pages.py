@@ -213,3 +213,20 @@ def test_learning_home_lists_my_programmes_only(login, program, mentee, outsider
     body = login(mentee).get("/learning/").content.decode()
     assert program.name in body and "Not enrolled here" not in body
     assert program.name not in login(outsider).get("/learning/").content.decode()
+
+
+def test_coordinator_edits_a_block_and_it_is_sanitised_again(login, module, coordinator):
+    block = module.blocks.get()
+    client = login(coordinator)
+    url = f"/learning/modules/{module.code}/blocks/{block.code}/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"title": "Before", "body": "<p>New<script>x</script></p>", "url": ""}
+    )
+    assert response.status_code == 302
+    block.refresh_from_db()
+    assert block.body_html == "<p>New</p>"
+    response = client.post(
+        f"/learning/modules/{module.code}/blocks/{block.code}/delete/",
+    )
+    assert response.status_code == 302 and not module.blocks.exists()
