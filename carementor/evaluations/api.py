@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 
 from carementor.evaluations import services
@@ -85,8 +86,13 @@ def instrument_out(instrument: Instrument, *, items: bool = False) -> dict[str, 
         "rates_mentor": instrument.rates_mentor,
         "domains": instrument.domains,
         "is_active": instrument.is_active,
+        # Lists annotate ``has_responses`` so that no row costs a query of its own.
         "locked": instrument.is_library
-        or bool(getattr(instrument, "has_responses", False) or instrument.is_locked()),
+        or (
+            bool(instrument.has_responses)
+            if hasattr(instrument, "has_responses")
+            else instrument.is_locked()
+        ),
     }
     if items:
         data["items"] = [item_out(i) for i in instrument.items.all()]
@@ -240,12 +246,12 @@ def put_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> dict[s
     program = get_program_for(request.user, code, manage=True)
     available = {i.code: i for i in services.instruments_for(program)}
     errors = [
-        {"loc": ["entries", n, "instrument"], "msg": "Unknown instrument."}
+        {"loc": ["entries", n, "instrument"], "msg": str(_("Unknown instrument."))}
         for n, e in enumerate(payload.entries)
         if e.instrument not in available
     ]
     if errors:
-        raise ApiError(422, "The schedule is not valid.", "invalid", errors)
+        raise ApiError(422, str(_("The schedule is not valid.")), "invalid", errors)
     entries = [
         EntryData(
             instrument=available[e.instrument],
@@ -316,11 +322,13 @@ def list_assignments(request: HttpRequest, params: Query[PageParams]) -> dict[st
 
 
 VISIBILITY = {
-    "anonymous": (
+    "anonymous": _(
         "Anonymous: stored without your name, mentorship or time; others see only group "
         "results once enough people have answered."
     ),
-    "named": "Named: the programme's coordinators see your answers; your mentor sees only group results.",
+    "named": _(
+        "Named: the programme's coordinators see your answers; your mentor sees only group results."
+    ),
 }
 
 
@@ -330,7 +338,7 @@ def get_assignment(request: HttpRequest, code: str) -> dict[str, Any]:
     return {
         **assignment_out(assignment),
         "items": [item_out(i) for i in assignment.instrument.items.all()],
-        "visibility": VISIBILITY[assignment.instrument.anonymity],
+        "visibility": str(VISIBILITY[assignment.instrument.anonymity]),
     }
 
 

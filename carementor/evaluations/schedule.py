@@ -140,8 +140,13 @@ def due_surveys(
     longest = max(e.open_days for es in by_program.values() for e in es)
     plain = [e for es in by_program.values() for e in es if e.occasion != Occasion.PULSE]
     if plain and meeting_ids is None:
+        # Only relationships that can have a survey in its window now: open ones, and those
+        # closed recently enough for a closure or follow-up survey to be answerable.
+        months = max((e.months_after for e in plain), default=0)
+        recent = now - timedelta(days=longest + 31 * months + 1)
         rows = (
             Mentorship.objects.filter(program__in=list(by_program), activated_at__isnull=False)
+            .filter(Q(phase__in=[Phase.ACTIVE, Phase.CLOSING]) | Q(closed_at__gte=recent))
             .select_related("program")
             .prefetch_related("parties__user")
         )

@@ -166,8 +166,8 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _apply_errors(form: Any, exc: EvaluationError) -> None:
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc") or []]
-        field = loc[0] if loc and loc[0] in form.fields else None
-        where = f" ({' '.join(loc[1:])})" if len(loc) > 1 else ""
+        field = next((part for part in (loc[:1] + loc[-1:]) if part in form.fields), None)
+        where = f" ({' '.join(loc[1:])})" if field is None and len(loc) > 1 else ""
         form.add_error(field, f"{error['msg']}{where}")
     if not exc.errors:
         form.add_error(None, exc.message)

@@ -235,3 +235,21 @@ def test_no_operation_returns_a_respondent_or_response_id(
             assert str(response.pk) not in text and response.pk.hex not in text
             if "assignments" not in url:
                 assert mentee.email not in text and mentee.get_full_name() not in text
+
+
+def test_instrument_list_costs_a_fixed_number_of_queries(
+    login, coordinator, hospital, django_assert_max_num_queries
+):
+    from carementor.evaluations import services
+
+    for n in range(8):
+        services.instrument_create(
+            organization=hospital,
+            user=coordinator,
+            data=services.clean_instrument_data({**NEW, "name": f"Check {n}"}),
+        )
+    client = login(coordinator)
+    # Session, user, MFA and membership checks, then count and one page: no query per row.
+    with django_assert_max_num_queries(11):
+        body = client.get(f"{API}/instruments").json()
+    assert body["count"] == 14
