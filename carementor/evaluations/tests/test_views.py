@@ -172,3 +172,54 @@ def test_schedule_page_for_managers_only(login, program, coordinator, mentee, ou
     assert login(outsider).get(url).status_code == 404
     assert login(outsider).post(url, {"action": "defaults"}).status_code == 404
     assert ScheduleEntry.objects.filter(program=program).count() == 9
+
+
+def test_copy_edit_and_archive_through_the_pages(login, coordinator, mentee, hospital):
+    from carementor.evaluations.tests.core_helpers import library
+
+    client = login(coordinator)
+    shipped = library("psychological-safety")
+    page = client.get(f"/evaluations/instruments/{shipped.code}/").content.decode()
+    assert "CareMentor library" in page and "Copy to adapt it" in page
+    assert "I worry that what I say" in page and "reverse-scored" in page
+    copied = client.post(
+        f"/evaluations/instruments/{shipped.code}/version/", {"organization": hospital.code}
+    )
+    copy = Instrument.objects.get(organization=hospital)
+    assert copied["Location"] == f"/evaluations/instruments/{copy.code}/edit/"
+    form = client.get(copied["Location"]).content.decode()
+    assert (
+        "safety | I worry that what I say in mentoring could be used against me. | reverse" in form
+    )
+    assert client.post(f"/evaluations/instruments/{shipped.code}/edit/").status_code == 403
+    client.post(f"/evaluations/instruments/{copy.code}/archive/", {"active": "0"})
+    copy.refresh_from_db()
+    assert not copy.is_active
+    assert (
+        login(mentee)
+        .post(f"/evaluations/instruments/{copy.code}/archive/", {"active": "1"})
+        .status_code
+        == 404
+    )
+
+
+def test_adding_to_the_schedule_explains_a_wrong_role(login, program, coordinator):
+    from carementor.evaluations.tests.core_helpers import library
+
+    url = f"/evaluations/programs/{program.code}/schedule/"
+    client = login(coordinator)
+    entry = {
+        "action": "add",
+        "instrument": library("mentor-competency-self").code,
+        "occasion": "baseline",
+        "role": "mentee",
+        "months_after": "0",
+        "open_days": "14",
+        "reminder_days": "7",
+    }
+    wrong = client.post(url, entry)
+    assert wrong.status_code == 422
+    assert "This instrument is not written for that role." in wrong.content.decode()
+    assert not ScheduleEntry.objects.exists()
+    assert client.post(url, {**entry, "role": "mentor"}).status_code == 302
+    assert ScheduleEntry.objects.get().role == "mentor"
