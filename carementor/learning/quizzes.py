@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -485,7 +486,7 @@ def _score(attempt: Attempt, answers: Mapping[str, Any], *, request: Any) -> Non
             "outcome": "received"
             if quiz.feedback == Quiz.Feedback.NONE
             else ("passed" if attempt.passed else "not_passed"),
-            "url": f"/learning/attempts/{attempt.code}/",
+            "url": reverse("learning:attempt", args=[attempt.code]),
         },
         organization=quiz.program.organization,
     )

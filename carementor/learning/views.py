@@ -86,13 +86,12 @@ def program_learning(request: AuthedRequest, code: str) -> HttpResponse:
             .values_list("library_slug", flat=True)
         )
         offers = [entry for entry in library.offers_for(program) if entry.slug not in taken]
-    status = (
-        services.learning_status(
-            user=request.user, program=program, role="mentor" if role == "mentor" else "mentee"
-        )
-        if role in ("mentor", "mentee")
-        else None
-    )
+    # Someone enrolled as both mentor and mentee has a checklist for each role.
+    roles = {"mentor": ["mentor"], "mentee": ["mentee"], "both": ["mentee", "mentor"]}
+    statuses = [
+        (as_role, services.learning_status(user=request.user, program=program, role=as_role))
+        for as_role in roles.get(role or "", [])
+    ]
     return render(
         request,
         "learning/program.html",
@@ -103,7 +102,7 @@ def program_learning(request: AuthedRequest, code: str) -> HttpResponse:
             "page": modules,
             "quizzes": quizzes,
             "offers": offers,
-            "status": status,
+            "statuses": statuses,
         },
     )
 

@@ -230,3 +230,20 @@ def test_coordinator_edits_a_block_and_it_is_sanitised_again(login, module, coor
         f"/learning/modules/{module.code}/blocks/{block.code}/delete/",
     )
     assert response.status_code == 302 and not module.blocks.exists()
+
+
+def test_someone_taking_both_roles_sees_two_checklists(login, hospital, coordinator):
+    from carementor.learning.tests.helpers import enroll, make_program
+    from carementor.lib.testing import add_member, make_user
+
+    program = make_program(hospital)
+    person = make_user("ravi@example.org", full_name="Ravi Kumar")
+    add_member(person, hospital, "mentor")
+    enroll(program, person, "both")
+    services.module_create(
+        program=program,
+        actor=coordinator,
+        data={"title": "Safety", "audience": "mentors", "required": True},
+    )
+    body = login(person).get(f"/learning/programs/{program.code}/").content.decode()
+    assert "as a mentor" in body and "as a mentee" in body
