@@ -8,7 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
 from carementor.evaluations import services
 from carementor.evaluations.api_results import router as results_router
@@ -29,6 +30,7 @@ from carementor.evaluations.schemas import (
     AnswerIn,
     AssignmentDetailOut,
     AssignmentPageOut,
+    ImportFileIn,
     ImportIn,
     InstrumentDetailOut,
     InstrumentIn,
@@ -131,6 +133,32 @@ def import_instrument(request: HttpRequest, payload: ImportIn) -> Status:
             definition=payload.definition,
             permission_declared=payload.permission_declared,
             source=payload.source,
+            request=request,
+        )
+    except EvaluationError as exc:
+        raise _fail(exc) from exc
+    return Status(201, instrument_out(instrument, items=True))
+
+
+@router.post("/instruments/import-file", response={201: InstrumentDetailOut, **WRITE_ERRORS})
+def import_instrument_file(
+    request: HttpRequest, meta: Form[ImportFileIn], file: File[UploadedFile]
+) -> Status:
+    """The same import from a JSON, CSV or XLSX file (multipart), as the import page does."""
+    organization = get_managed_organization_for(request.user, meta.organization)
+    try:
+        definition = services.parse_instrument_file(
+            file.name or "upload", file.read(services.MAX_IMPORT_BYTES + 1)
+        )
+        for name in ("name", "anonymity", "respondent"):
+            if not definition.get(name) and getattr(meta, name):
+                definition[name] = getattr(meta, name)
+        instrument = services.instrument_import(
+            organization=organization,
+            user=request.user,
+            definition=definition,
+            permission_declared=meta.permission_declared,
+            source=meta.source,
             request=request,
         )
     except EvaluationError as exc:

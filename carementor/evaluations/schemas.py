@@ -110,6 +110,15 @@ class ImportIn(Schema):
     )
 
 
+class ImportFileIn(Schema):
+    organization: str
+    source: str = Field(max_length=2000, description="Authors, citation, permission reference.")
+    permission_declared: bool = False
+    name: str = Field("", max_length=200, description="Required for CSV and XLSX files.")
+    anonymity: str = "anonymous"
+    respondent: str = "mentee"
+
+
 class VersionIn(Schema):
     organization: str | None = Field(
         None, description="Where to copy a shipped instrument; ignored for your own."

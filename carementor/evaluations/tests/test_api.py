@@ -253,3 +253,32 @@ def test_instrument_list_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(11):
         body = client.get(f"{API}/instruments").json()
     assert body["count"] == 14
+
+
+def test_import_a_csv_file_through_the_api(login, coordinator, hospital, outsider):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = f"{API}/instruments/import-file"
+    csv = b"key,text,domain,reverse\ns1,I feel supported,support,\ns2,I feel alone,support,yes\n"
+    meta = {
+        "organization": hospital.code,
+        "source": "Author 2019; permission letter 2026-03",
+        "name": "Licensed support scale",
+    }
+    refused = login(coordinator).post(url, {**meta, "file": SimpleUploadedFile("s.csv", csv)})
+    assert refused.status_code == 422
+    assert (
+        login(outsider)
+        .post(
+            url, {**meta, "permission_declared": "true", "file": SimpleUploadedFile("s.csv", csv)}
+        )
+        .status_code
+        == 404
+    )
+    done = login(coordinator).post(
+        url, {**meta, "permission_declared": "true", "file": SimpleUploadedFile("s.csv", csv)}
+    )
+    assert done.status_code == 201, done.content
+    body = done.json()
+    assert body["licence_status"] == "permission" and body["items"][1]["reverse"] is True
+    assert Instrument.objects.filter(organization=hospital).count() == 1
