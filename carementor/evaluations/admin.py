@@ -20,10 +20,25 @@ from carementor.evaluations.models import (
 )
 
 
+def _locked(obj: Any) -> bool:
+    return obj is not None and obj.pk is not None and obj.is_locked()
+
+
 class ItemInline(admin.TabularInline):
+    """Items of an answered (or shipped) instrument are frozen here as everywhere."""
+
     model = Item
     extra = 0
     fields = ("order", "key", "text", "domain", "scale", "points", "reverse", "required")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _locked(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _locked(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _locked(obj)
 
 
 @admin.register(Instrument)
@@ -33,6 +48,25 @@ class InstrumentAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     readonly_fields = ("code", "created_at")
     inlines = [ItemInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if _locked(obj):
+            # Metadata may change (name, description, active); scoring-relevant fields not.
+            return (
+                *self.readonly_fields,
+                "organization",
+                "slug",
+                "version",
+                "anonymity",
+                "respondent",
+                "kind",
+                "domains",
+                "rates_mentor",
+            )
+        return self.readonly_fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _locked(obj)
 
 
 @admin.register(ScheduleEntry)
@@ -70,6 +104,11 @@ class SurveyAssignmentAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting an assignment would delete its "has responded" record and allow a
+        # second answer.
         return False
 
 

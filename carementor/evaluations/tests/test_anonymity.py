@@ -77,3 +77,15 @@ def test_two_submissions_at_once_store_one_response(hospital, mentor, mentee):
     assert sorted(outcomes) == ["409:answered", "ok"]
     assert Response.objects.count() == 1 and HasResponded.objects.count() == 1
     assert Answer.objects.count() == assignment.instrument.items.count()
+
+
+@pytest.mark.django_db
+def test_admin_freezes_answered_instruments(login, superuser):
+    from carementor.evaluations.tests.core_helpers import library
+
+    shipped = library("mentee-outcomes")
+    client = login(superuser)
+    page = client.get(f"/admin/evaluations/instrument/{shipped.pk}/change/").content.decode()
+    assert 'name="items-0-text"' not in page
+    assert 'name="anonymity"' not in page
+    assert client.get(f"/admin/evaluations/instrument/{shipped.pk}/delete/").status_code == 403
