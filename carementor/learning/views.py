@@ -56,18 +56,23 @@ def program_learning(request: AuthedRequest, code: str) -> HttpResponse:
     program = get_learning_program_for(request.user, code)
     manager = can_manage(request.user, program)
     role = participant_role(request.user, program)
-    modules = Paginator(
-        Module.objects.filter(program=program).order_by("position", "id"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    module_qs = Module.objects.filter(program=program).order_by("position", "id")
+    quiz_qs = Quiz.objects.filter(program=program).order_by("created_at", "id")
+    if manager:
+        module_qs = module_qs.annotate(
+            completions=Count("progress", filter=Q(progress__completed_at__isnull=False))
+        )
+        quiz_qs = quiz_qs.annotate(
+            passes=Count("progress", filter=Q(progress__passed_at__isnull=False))
+        )
+    modules = Paginator(module_qs, PAGE_SIZE).get_page(request.GET.get("page"))
     progress = {
         p.module_id: p
         for p in ModuleProgress.objects.filter(user=request.user, module__in=modules.object_list)
     }
     for module in modules.object_list:
         module.my_progress = progress.get(module.pk)  # type: ignore[attr-defined]
-    quizzes = Paginator(
-        Quiz.objects.filter(program=program).order_by("created_at", "id"), PAGE_SIZE
-    ).get_page(request.GET.get("qpage"))
+    quizzes = Paginator(quiz_qs, PAGE_SIZE).get_page(request.GET.get("qpage"))
     quiz_progress = {
         p.quiz_id: p
         for p in QuizProgress.objects.filter(user=request.user, quiz__in=quizzes.object_list)

@@ -247,3 +247,10 @@ def test_someone_taking_both_roles_sees_two_checklists(login, hospital, coordina
     )
     body = login(person).get(f"/learning/programs/{program.code}/").content.decode()
     assert "as a mentor" in body and "as a mentee" in body
+
+
+def test_managers_see_how_many_completed(login, program, module, coordinator, mentee, mentor):
+    services.module_complete(module=module, user=mentee)
+    services.module_open(module=module, user=mentor)
+    body = login(coordinator).get(f"/learning/programs/{program.code}/").content.decode()
+    assert "1 person" in body and "Your progress" not in body
