@@ -121,3 +121,25 @@ def test_shipped_instruments_are_loaded_with_their_domains() -> None:
     }
     assert Instrument.objects.get(organization=None, slug="meeting-pulse").items.count() == 2
     assert Instrument.objects.library().count() == len(SHIPPED)
+
+
+@given(st.lists(st.integers(min_value=-2, max_value=8), min_size=3, max_size=3))
+def test_clean_answers_accepts_exactly_the_likert_points(values: list[int]) -> None:
+    from carementor.evaluations.services import EvaluationError, clean_answers
+
+    items = [
+        SimpleNamespace(**{**vars(item(key=f"q{n}")), "required": True, "min_value": None})
+        for n in range(3)
+    ]
+    answers = {f"q{n}": v for n, v in enumerate(values)}
+    valid = all(1 <= v <= 5 for v in values)
+    try:
+        clean = clean_answers(items, answers)  # type: ignore[arg-type]
+    except EvaluationError as exc:
+        assert not valid
+        bad = {err["loc"][-1] for err in exc.errors}
+        assert bad == {f"q{n}" for n, v in enumerate(values) if not 1 <= v <= 5}
+    else:
+        assert valid
+        scores = score_answers(FakeInstrument(items), {k: v for k, (v, _t) in clean.items()})
+        assert 1 <= scores["total"] <= 5
