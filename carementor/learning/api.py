@@ -15,12 +15,14 @@ from carementor.learning.models import Block, Module, ModuleProgress, Quiz
 from carementor.learning.permissions import (
     get_learning_program_for,
     get_module_for,
+    learning_programs_for,
     participant_role,
 )
 from carementor.learning.schemas import (
     BlockIn,
     BlockOut,
     BlockUpdateIn,
+    LearningProgramPageOut,
     LearningStatusOut,
     LibraryAddedOut,
     LibraryEntryOut,
@@ -98,6 +100,26 @@ def _detail(module: Module, user: User) -> dict[str, Any]:
     return {
         **module_out(module, progress),
         "blocks": [block_out(b, module) for b in module.blocks.all()],
+    }
+
+
+@router.get("/programs", response={200: LearningProgramPageOut, **READ_ERRORS})
+def list_programs(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    """Programmes where the caller takes part (approved) or coordinates, with their counts."""
+    qs = learning_programs_for(_user(request))
+    items = qs[params.offset : params.offset + params.limit]
+    return {
+        "count": qs.count(),
+        "items": [
+            {
+                "code": p.code,
+                "name": p.name,
+                "organization": p.organization.code,
+                "modules": p.module_count,  # type: ignore[attr-defined]
+                "quizzes": p.quiz_count,  # type: ignore[attr-defined]
+            }
+            for p in items
+        ],
     }
 
 

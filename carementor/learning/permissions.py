@@ -12,11 +12,16 @@ Who may do what:
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from carementor.learning.models import Attempt, Module, Quiz
 from carementor.programs.models import Enrollment, Program
-from carementor.programs.permissions import can_manage, programs_visible_to
+from carementor.programs.permissions import (
+    can_manage,
+    managed_organization_ids,
+    programs_visible_to,
+)
 
 
 def participant_role(user: Any, program: Program) -> str | None:
@@ -26,6 +31,19 @@ def participant_role(user: Any, program: Program) -> str | None:
         .filter(program=program, user=user)
         .values_list("role", flat=True)
         .first()
+    )
+
+
+def learning_programs_for(user: Any) -> "QuerySet[Program]":
+    """Programmes whose learning a person may open: approved enrolments and managed ones."""
+    enrolled = Enrollment.objects.approved().filter(user=user).values("program_id")
+    return (
+        programs_visible_to(user)
+        .filter(Q(pk__in=enrolled) | Q(organization_id__in=managed_organization_ids(user)))
+        .select_related("organization")
+        .annotate(module_count=Count("learning_modules", distinct=True))
+        .annotate(quiz_count=Count("quizzes", distinct=True))
+        .order_by("-created_at")
     )
 
 

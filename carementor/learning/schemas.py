@@ -19,6 +19,19 @@ class PageParams(Schema):
     offset: int = Field(0, ge=0)
 
 
+class LearningProgramOut(Schema):
+    code: str
+    name: str
+    organization: str
+    modules: int
+    quizzes: int
+
+
+class LearningProgramPageOut(Schema):
+    count: int
+    items: list[LearningProgramOut]
+
+
 class ModuleIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     summary: str = Field("", max_length=2000)

@@ -19,15 +19,13 @@ from carementor.learning.models import Block, Module, ModuleProgress, Quiz, Quiz
 from carementor.learning.permissions import (
     get_learning_program_for,
     get_module_for,
+    learning_programs_for,
     participant_role,
 )
 from carementor.learning.services import LearningError
 from carementor.lib.http import AuthedRequest
-from carementor.programs.models import Enrollment
 from carementor.programs.permissions import (
     can_manage,
-    managed_organization_ids,
-    programs_visible_to,
 )
 
 PAGE_SIZE = 25
@@ -37,15 +35,7 @@ PAGE_SIZE = 25
 @require_GET
 def learning_home(request: AuthedRequest) -> HttpResponse:
     """Programmes where the person takes part (approved) or manages, with their learning."""
-    enrolled = Enrollment.objects.approved().filter(user=request.user).values("program_id")
-    programs = (
-        programs_visible_to(request.user)
-        .filter(Q(pk__in=enrolled) | Q(organization_id__in=managed_organization_ids(request.user)))
-        .select_related("organization")
-        .annotate(module_count=Count("learning_modules", distinct=True))
-        .annotate(quiz_count=Count("quizzes", distinct=True))
-        .order_by("-created_at")
-    )
+    programs = learning_programs_for(request.user)
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "learning/home.html", {"page": page})
 

@@ -167,3 +167,20 @@ def test_module_list_api_in_constant_queries(
         response = client.get(f"/api/v1/learning/programs/{program.code}/modules?limit=50")
     assert response.json()["count"] == 30
     assert all(item["progress"]["completed_at"] for item in response.json()["items"])
+
+
+def test_my_learning_programmes(login, program, hospital, mentee, outsider):
+    from carementor.learning.tests.helpers import make_program
+
+    make_program(hospital, name="Not enrolled here")
+    services.module_create(program=program, actor=None, data={"title": "M"})
+    data = login(mentee).get("/api/v1/learning/programs").json()
+    assert data["count"] == 1
+    assert data["items"][0] == {
+        "code": program.code,
+        "name": program.name,
+        "organization": hospital.code,
+        "modules": 1,
+        "quizzes": 0,
+    }
+    assert login(outsider).get("/api/v1/learning/programs").json()["count"] == 0
