@@ -83,3 +83,15 @@ def test_manager_sees_a_participants_attempt_with_answers(login, program, coordi
     quizzes.attempt_submit(attempt=attempt, user=mentee, answers={})
     page = login(coordinator).get(f"/learning/attempts/{attempt.code}/")
     assert page.status_code == 200 and "0 of 3 correct" in page.content.decode()
+
+
+def test_deadline_is_shown_in_the_persons_timezone(login, program, coordinator, mentee):
+    import datetime
+
+    import time_machine
+
+    quiz = make_quiz(program, coordinator, time_limit_minutes=15)
+    with time_machine.travel(datetime.datetime(2030, 1, 15, 8, 0, tzinfo=datetime.UTC)):
+        attempt = quizzes.attempt_start(quiz=quiz, user=mentee)
+        page = login(mentee).get(f"/learning/attempts/{attempt.code}/").content.decode()
+    assert "Submit by 13:45 (your time)" in page  # 08:15 UTC in Asia/Kolkata
