@@ -215,7 +215,11 @@ def program_certificates(
 ) -> dict[str, Any]:
     """Certificates issued in a programme (its coordinators)."""
     program = get_program_for(_user(request), code, manage=True)
-    qs = Certificate.objects.filter(program=program).select_related("program").order_by("-issued_at", "-id")
+    qs = (
+        Certificate.objects.filter(program=program)
+        .select_related("program")
+        .order_by("-issued_at", "-id")
+    )
     items = qs[params.offset : params.offset + params.limit]
     return {"count": qs.count(), "items": [certificate_out(c) for c in items]}
 

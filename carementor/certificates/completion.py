@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -96,7 +97,7 @@ def programs_of(user: Any) -> "list[Program]":
         "program_id"
     )
     return list(
-        Program.objects.filter(pk__in=via_mentorships.union(via_enrollment))
+        Program.objects.filter(Q(pk__in=via_mentorships) | Q(pk__in=via_enrollment))
         .select_related("organization")
         .order_by("-starts_on", "name")
     )

@@ -22,18 +22,12 @@ def qr_data_uri(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _data_only_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    from weasyprint import default_url_fetcher
-
-    if not url.startswith("data:"):
-        raise ValueError("Certificate PDFs load nothing from the network or the disk.")
-    return default_url_fetcher(url, *args, **kwargs)  # type: ignore[no-any-return]
-
-
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    return HTML(string=html, url_fetcher=_data_only_fetcher).write_pdf()  # type: ignore[no-any-return]
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()  # type: ignore[no-any-return]
 
 
 def _logo_uri(found: CertificateSettings | None) -> str:

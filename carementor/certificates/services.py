@@ -444,4 +444,8 @@ def cpd_totals(user: Any) -> dict[str, Decimal]:
     counted = CpdEntry.objects.filter(user=user).counted()
     total = counted.aggregate(total=Sum("hours"))["total"] or Decimal("0")
     mentoring = counted.filter(~Q(certificate=None)).aggregate(total=Sum("hours"))["total"]
-    return {"total": total, "certificates": mentoring or Decimal("0")}
+    tenth = Decimal("0.1")
+    return {
+        "total": Decimal(total).quantize(tenth),
+        "certificates": Decimal(mentoring or 0).quantize(tenth),
+    }

@@ -159,7 +159,9 @@ def rules(request: AuthedRequest, code: str) -> HttpResponse:
                 messages.success(request, _("Completion rule saved."))
                 return redirect("certificates:rules", program.code)
         status = 400
-    certificates = Certificate.objects.filter(program=program).select_related("holder").order_by("-issued_at")
+    certificates = (
+        Certificate.objects.filter(program=program).select_related("holder").order_by("-issued_at")
+    )
     page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
