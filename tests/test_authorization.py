@@ -47,6 +47,7 @@ PUBLIC_PAGES = {
 PUBLIC_OPERATIONS = {
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/docs"),
+    ("GET", "/api/v1/certificates/verify/{code}"),  # anyone verifies a certificate (issue 7)
 }
 
 # Django admin has its own staff login; it is checked separately below.
