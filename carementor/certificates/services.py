@@ -174,7 +174,7 @@ def settings_update(
 # --- Issuing -------------------------------------------------------------------------------
 
 
-def _activity(role: str, program: Program, holder: Any) -> str:
+def cpd_activity(role: str, program: Program, holder: Any) -> str:
     with translation.override(holder.language or None):
         if role == Role.MENTOR:
             text = _("Mentoring in %(program)s (%(organization)s)")
@@ -230,7 +230,7 @@ def certificate_issue_if_complete(
             if hours > 0:
                 CpdEntry.objects.create(
                     user=user,
-                    activity=_activity(role, program, user),
+                    activity=cpd_activity(role, program, user),
                     hours=hours,
                     date=found.completed_on,
                     source=CpdEntry.Source.CERTIFICATE,
