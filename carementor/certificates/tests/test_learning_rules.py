@@ -59,3 +59,17 @@ def test_a_programme_without_required_learning_counts_as_done(program, finished,
     assert {
         item.progress for item in found.items if item.key.endswith(("completed", "passed"))
     } == {"None required"}
+
+
+def test_closure_survey_must_be_answered(program, finished, mentee):
+    from carementor.evaluations.services import response_submit
+    from carementor.evaluations.tests.core_helpers import assign, full_answers
+
+    rule(program, "mentee", closure_survey=True)
+    found = checklist(mentee, program, "mentee")
+    assert {i.key: i.done for i in found.items}["closure_survey"] is False
+    assignment = assign(mentee, program, mentorship=finished, occasion="closure")
+    response_submit(
+        assignment=assignment, user=mentee, answers=full_answers(assignment.instrument)
+    )
+    assert checklist(mentee, program, "mentee").complete
