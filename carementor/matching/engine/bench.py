@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import multiprocessing
+import os
 import resource
 import sys
 import threading
@@ -201,6 +202,7 @@ def bench_optimal_cohort(quick: bool) -> Result:
     sizes = [(1_000, 100), (10_000, 1_000)] + ([] if quick else [(100_000, 10_000)])
     for n_e, n_m in sizes:
         mentees, mentors, encode = _cohort_people(n_e, n_m, seed=5)
+        load_before = os.getloadavg()[0]
         result = match_cohort(mentees, mentors, mode="optimal", k=50)
         graph = result.candidates
         caps = np.maximum(mentors.spare(), 0)
@@ -221,6 +223,8 @@ def bench_optimal_cohort(quick: bool) -> Result:
                 "total_score": round(result.total_score, 2),
                 "greedy_total_score": round(greedy, 2),
                 "gain_over_greedy_percent": round(100 * (result.total_score / greedy - 1), 2),
+                "phases_seconds": {name: round(v, 3) for name, v in result.phases.items()},
+                "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
             }
         )
     out["growth_exponent_by_pairs"] = _growth(curve)

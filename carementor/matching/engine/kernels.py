@@ -3,8 +3,8 @@
 NumPy runs one array operation at a time, so a scored pair costs ~25-30 ns (ten gathers,
 each a pass over memory). These loops do the whole score of a pair in registers — the same
 tables, the same float32 additions in the same order as `scoring` — and, for cohorts,
-keep each mentee's best k while scanning, so the (mentees x mentors) block is never
-written. They run on every core (`prange`). Without Numba (or with
+keep each mentee's best k in a small heap while scanning, so the (mentees x mentors)
+block is never written. They run on every core (`prange`). Without Numba (or with
 `CAREMENTOR_NUMBA=0`) the scorer falls back to its NumPy path; the tests check that both
 give the same scores.
 """
@@ -132,6 +132,47 @@ if AVAILABLE:
                 count = _insert(best_v, best_c, count, k, np.float32(v), m)
         return best_c[:count].copy()
 
+    @njit(cache=True, nogil=True, inline="always")
+    def _worse(v1: np.float32, c1: int, v2: np.float32, c2: int) -> bool:
+        """Whether (v1, c1) ranks below (v2, c2): a lower score, or the same and a later column."""
+        return bool(v1 < v2 or (v1 == v2 and c1 > c2))
+
+    @njit(cache=True, nogil=True)
+    def _heap_down(heap_v: np.ndarray, heap_c: np.ndarray, size: int) -> None:
+        """Restore the heap (worst entry at the root) after its root was replaced."""
+        v = heap_v[0]
+        c = heap_c[0]
+        pos = 0
+        while True:
+            child = 2 * pos + 1
+            if child >= size:
+                break
+            other = child + 1
+            if other < size and _worse(heap_v[other], heap_c[other], heap_v[child], heap_c[child]):
+                child = other
+            if not _worse(heap_v[child], heap_c[child], v, c):
+                break
+            heap_v[pos] = heap_v[child]
+            heap_c[pos] = heap_c[child]
+            pos = child
+        heap_v[pos] = v
+        heap_c[pos] = c
+
+    @njit(cache=True, nogil=True)
+    def _heap_up(heap_v: np.ndarray, heap_c: np.ndarray, pos: int) -> None:
+        """Restore the heap after appending at `pos`."""
+        v = heap_v[pos]
+        c = heap_c[pos]
+        while pos > 0:
+            parent = (pos - 1) // 2
+            if not _worse(v, c, heap_v[parent], heap_c[parent]):
+                break
+            heap_v[pos] = heap_v[parent]
+            heap_c[pos] = heap_c[parent]
+            pos = parent
+        heap_v[pos] = v
+        heap_c[pos] = c
+
     @njit(parallel=True, cache=True, nogil=True)
     def block_top_k(
         es: np.ndarray,
@@ -159,7 +200,15 @@ if AVAILABLE:
         out_vals: np.ndarray,
         out_count: np.ndarray,
     ) -> None:
-        """Each mentee's k best mentors (the `Scorer.block` scores, ties: lower column)."""
+        """Each mentee's k best mentors (the `Scorer.block` scores, ties: lower column).
+
+        One pass per mentee over the mentors, with nothing written per pair: a score is
+        compared with the worst of the k kept so far (a heap whose root is that worst
+        entry) and only a better one touches the heap, so the selection costs about
+        k log(n / k) heap steps per mentee instead of a pass over a score row. The text
+        part is added without a branch (an empty cosine adds 0.0, which changes nothing),
+        and excluded mentors are looked up only when they would enter the heap.
+        """
         t0, t1, t2, t3, t4 = tables
         a0, a1, a2, a3, a4 = a_codes
         b0, b1, b2, b3, b4 = b_codes
@@ -169,12 +218,12 @@ if AVAILABLE:
         n_p = p_indptr.shape[0] - 1
         chunk = 64
         for ch in prange((n_es + chunk - 1) // chunk):
-            row = np.empty(n, dtype=np.float32)
             cosine = np.zeros(n, dtype=np.float64)
+            banned = np.zeros(n, dtype=np.int64)  # holds i + 1 for mentee i's exclusions
             comp_rows = np.empty((n_c, 6), dtype=np.float32)
             comp_ids = np.empty(n_c, dtype=np.int64)
-            best_v = np.empty(k, dtype=np.float32)
-            best_c = np.empty(k, dtype=np.int64)
+            heap_v = np.empty(k, dtype=np.float32)
+            heap_c = np.empty(k, dtype=np.int64)
             for i in range(ch * chunk, min(n_es, (ch + 1) * chunk)):
                 e = es[i]
                 r0 = t0[a0[e]]
@@ -190,16 +239,20 @@ if AVAILABLE:
                             comp_rows[n_comp, level] = zpd[mine, level] / targets_count[e]
                         comp_ids[n_comp] = c
                         n_comp += 1
-                q_lo, q_hi = q_indptr[e], q_indptr[e + 1]
-                has_text = q_hi > q_lo
-                for j in range(q_lo, q_hi):
+                for j in range(q_indptr[e], q_indptr[e + 1]):
                     t = q_indices[j]
                     if t >= n_p:
                         continue
                     q = q_data[j]
                     for p in range(p_indptr[t], p_indptr[t + 1]):
                         cosine[p_indices[p]] += q * p_data[p]
+                stamp = i + 1
+                for j in range(ban_indptr[i], ban_indptr[i + 1]):
+                    banned[ban_rows[j]] = stamp
                 total = total_weight[e]
+                size = 0
+                worst = np.float32(-np.inf)
+                worst_raw = -np.inf
                 for m in range(n):
                     s = static[m]
                     s += r0[b0[m]]
@@ -209,26 +262,42 @@ if AVAILABLE:
                     s += r4[b4[m]]
                     for j in range(n_comp):
                         s += comp_rows[j, b_levels[comp_ids[j], m]]
-                    if has_text:
-                        value = cosine[m]
-                        if value != 0.0:
-                            s += goals_weight * np.float32(min(2.0 * value, 1.0))
-                            cosine[m] = 0.0
+                    value = cosine[m]
+                    cosine[m] = 0.0
+                    s += goals_weight * np.float32(min(2.0 * value, 1.0))
+                    # Exact early reject without the division: s / total <= worst when
+                    # s <= worst x total, a product float64 holds exactly, and float32
+                    # rounding of the quotient cannot then exceed worst.
+                    if np.float64(s) <= worst_raw:
+                        continue
                     s = s / total
                     if s > np.float32(1.0):
                         s = np.float32(1.0)
-                    row[m] = s
-                for j in range(ban_indptr[i], ban_indptr[i + 1]):
-                    row[ban_rows[j]] = -np.inf
-                count = 0
-                for m in range(n):
-                    v = row[m]
-                    if v > -np.inf and v == v:
-                        count = _insert(best_v, best_c, count, k, v, m)
-                out_count[i] = count
-                for j in range(count):
-                    out_cols[i, j] = best_c[j]
-                    out_vals[i, j] = best_v[j]
+                    # A later column never beats an equal score: strictly better only.
+                    if s > worst and banned[m] != stamp:
+                        if size < k:
+                            heap_v[size] = s
+                            heap_c[size] = m
+                            _heap_up(heap_v, heap_c, size)
+                            size += 1
+                            if size < k:
+                                continue
+                        else:
+                            heap_v[0] = s
+                            heap_c[0] = m
+                            _heap_down(heap_v, heap_c, k)
+                        worst = heap_v[0]
+                        if total > 0:
+                            worst_raw = np.float64(worst) * np.float64(total)
+                # Pop worst first into the back: the row ends best first.
+                out_count[i] = size
+                while size > 0:
+                    size -= 1
+                    out_cols[i, size] = heap_c[0]
+                    out_vals[i, size] = heap_v[0]
+                    heap_v[0] = heap_v[size]
+                    heap_c[0] = heap_c[size]
+                    _heap_down(heap_v, heap_c, size)
 
     def threads() -> int:
         return int(numba.get_num_threads())

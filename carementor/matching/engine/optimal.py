@@ -10,6 +10,7 @@ assignments — the trade-off coordinators ask for.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 import numpy as np
@@ -37,6 +38,8 @@ def _candidate_arcs(
         if forbidden:
             banned = np.array([e * csr.shape[1] + m for e, m in forbidden], dtype=np.int64)
             keep &= ~np.isin(rows * csr.shape[1] + cols, banned)
+        if keep.all():
+            return rows, cols, data
         return rows[keep], cols[keep], data[keep]
     coo = sp.coo_matrix(scores)
     rows, cols, data = (
@@ -64,12 +67,14 @@ def optimal_match(
     maximize_matched: bool = False,
     locked: Iterable[Pair] = (),
     forbidden: Iterable[Pair] = (),
+    timings: dict[str, float] | None = None,
 ) -> np.ndarray:
     """Mentor index per mentee (-1 unmatched) maximising the total score.
 
     `scores` is a mentees x mentors sparse matrix whose stored entries are the candidate
     pairs (non-finite entries are ignored). `locked` pairs are kept as given (they use up
     capacity); `forbidden` pairs are never used. Deterministic for the same input.
+    `timings`, if given, receives the seconds spent building and solving the network.
     """
     n_e, n_m = scores.shape
     caps = np.asarray(
@@ -88,10 +93,11 @@ def optimal_match(
         caps[m] -= 1
     rows, cols, data = _candidate_arcs(scores, forbidden)
     free = (result[rows] < 0) & (caps[cols] > 0)
-    rows, cols, data = rows[free], cols[free], data[free]
+    if not free.all():
+        rows, cols, data = rows[free], cols[free], data[free]
     if len(rows) == 0:
         return result
-    chosen = _solve(rows, cols, data, caps, n_e, n_m, maximize_matched)
+    chosen = _solve(rows, cols, data, caps, n_e, n_m, maximize_matched, timings)
     result[rows[chosen]] = cols[chosen]
     return result
 
@@ -99,6 +105,8 @@ def optimal_match(
 def _compact(ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """`np.unique(ids, return_inverse=True)` for ids in [0, size), without sorting."""
     present = np.bincount(ids, minlength=size) > 0
+    if present.all():
+        return np.arange(size), ids
     local = np.cumsum(present) - 1
     return np.flatnonzero(present), local[ids]
 
@@ -111,46 +119,57 @@ def _solve(
     n_e: int,
     n_m: int,
     maximize_matched: bool,
+    timings: dict[str, float] | None = None,
 ) -> np.ndarray:
+    started = time.perf_counter()
     # Only people with an arc enter the network: fewer nodes, larger safe cost scale.
     mentees, e_local = _compact(rows, n_e)
     mentors, m_local = _compact(cols, n_m)
     ne, nm = len(mentees), len(mentors)
-    source, sink = ne + nm, ne + nm + 1
-    nodes = ne + nm + 2
+    sink = ne + nm
+    nodes = ne + nm + 1
     # OR-Tools' cost scaling multiplies costs by the node count; stay far from overflow.
     span = float(np.max(np.abs(data))) if len(data) else 1.0
     limit = (1 << 62) // (nodes + 1) // 4
     scale = min(1 << 30, limit) / max(span, 1e-12)
     weights = np.rint(data * scale).astype(np.int64)
-    pair_tail = e_local.astype(np.int64)
-    pair_head = ne + m_local.astype(np.int64)
-    tails = [np.full(ne, source), pair_tail, ne + np.arange(nm)]
-    heads = [np.arange(ne), pair_head, np.full(nm, sink)]
-    capacity = [np.ones(ne), np.ones(len(rows)), caps[mentors]]
-    costs = [np.zeros(ne), -weights, np.zeros(nm)]
+    # Each mentee is a supply of one unit and the sink takes them all: mentee → mentor
+    # (score) → sink (capacity). Without a source node the solver starts with the excess
+    # already at the mentees, which roughly halves its time on large cohorts.
+    own = np.arange(ne, dtype=np.int32)
+    tails = [e_local.astype(np.int32), np.arange(ne, ne + nm, dtype=np.int32)]
+    heads = [(ne + m_local).astype(np.int32), np.full(nm, sink, dtype=np.int32)]
+    capacity = [np.ones(len(rows), dtype=np.int64), caps[mentors].astype(np.int64)]
+    costs = [-weights, np.zeros(nm, dtype=np.int64)]
     if not maximize_matched:
-        # A bypass lets mentees stay unmatched when no pairing adds score.
-        tails.append(np.array([source]))
-        heads.append(np.array([sink]))
-        capacity.append(np.array([ne]))
-        costs.append(np.array([0]))
+        # A bypass per mentee lets them stay unmatched when no pairing adds score.
+        tails.append(own)
+        heads.append(np.full(ne, sink, dtype=np.int32))
+        capacity.append(np.ones(ne, dtype=np.int64))
+        costs.append(np.zeros(ne, dtype=np.int64))
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails).astype(np.int32),
-        np.concatenate(heads).astype(np.int32),
-        np.concatenate(capacity).astype(np.int64),
-        np.concatenate(costs).astype(np.int64),
+        np.concatenate(tails),
+        np.concatenate(heads),
+        np.concatenate(capacity),
+        np.concatenate(costs),
     )
-    supplies = np.zeros(nodes, dtype=np.int64)
-    supplies[source], supplies[sink] = ne, -ne
+    supplies = np.ones(nodes, dtype=np.int64)
+    supplies[ne:] = 0
+    supplies[sink] = -ne
     flow.set_nodes_supplies(np.arange(nodes, dtype=np.int32), supplies)
+    solving = time.perf_counter()
     # Without a bypass the supply may not all fit: push the most flow, at least cost.
     status = flow.solve_max_flow_with_min_cost() if maximize_matched else flow.solve()
     if status != flow.OPTIMAL:
         raise MatchingError(f"min-cost flow failed: {status}")
-    arcs = np.arange(ne, ne + len(rows), dtype=np.int32)
-    return np.flatnonzero(flow.flows(arcs) > 0)
+    solved = time.perf_counter()
+    chosen = np.flatnonzero(flow.flows(np.arange(len(rows), dtype=np.int32)) > 0)
+    if timings is not None:
+        timings["flow_network"] = solving - started
+        timings["flow_solve"] = solved - solving
+        timings["flow_read"] = time.perf_counter() - solved
+    return chosen
 
 
 def greedy_match(
