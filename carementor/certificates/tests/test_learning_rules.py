@@ -69,7 +69,5 @@ def test_closure_survey_must_be_answered(program, finished, mentee):
     found = checklist(mentee, program, "mentee")
     assert {i.key: i.done for i in found.items}["closure_survey"] is False
     assignment = assign(mentee, program, mentorship=finished, occasion="closure")
-    response_submit(
-        assignment=assignment, user=mentee, answers=full_answers(assignment.instrument)
-    )
+    response_submit(assignment=assignment, user=mentee, answers=full_answers(assignment.instrument))
     assert checklist(mentee, program, "mentee").complete
