@@ -68,6 +68,10 @@ class Checklist:
     def role_label(self) -> str:
         return str(Role(self.role).label)
 
+    @property
+    def heading(self) -> str:
+        return _("As a mentor") if self.role == Role.MENTOR else _("As a mentee")
+
 
 def participant_roles(user: Any, program: Program) -> list[str]:
     """The roles in which ``user`` takes part: from live or ended mentorships of the

@@ -9,6 +9,8 @@ from carementor.certificates.services import RULE_FIELDS
 
 
 class RuleForm(forms.ModelForm):
+    label_suffix = ""
+
     class Meta:
         model = CompletionRule
         fields = list(RULE_FIELDS)

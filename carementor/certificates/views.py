@@ -82,6 +82,7 @@ def progress(request: AuthedRequest, code: str) -> HttpResponse:
         {
             "program": program,
             "checklists": [(c, issued.get(c.role)) for c in checklists],
+            "can_check": any(c.role not in issued for c in checklists),
             "manager": can_manage(request.user, program),
         },
     )
@@ -133,10 +134,7 @@ def reissue(request: AuthedRequest, code: str) -> HttpResponse:
 def rules(request: AuthedRequest, code: str) -> HttpResponse:
     program = get_program_for(request.user, code, manage=True)
     existing = {r.role: r for r in CompletionRule.objects.filter(program=program)}
-    forms = {
-        role: RuleForm(instance=existing.get(role), prefix=role, initial=None)
-        for role in Role.values
-    }
+    forms = {role: RuleForm(instance=existing.get(role), prefix=role) for role in Role.values}
     status = 200
     if request.method == "POST":
         role = request.POST.get("role", "")
@@ -168,7 +166,13 @@ def rules(request: AuthedRequest, code: str) -> HttpResponse:
         "certificates/rules.html",
         {
             "program": program,
-            "forms": [(role, Role(role).label, forms[role], role in existing) for role in Role],
+            "forms": [
+                (role, heading, forms[role], role in existing)
+                for role, heading in (
+                    (Role.MENTEE, _("Mentees complete the programme when…")),
+                    (Role.MENTOR, _("Mentors complete the programme when…")),
+                )
+            ],
             "page": page,
         },
         status=status,

@@ -33,12 +33,14 @@ def test_progress_page_shows_what_remains(login, program, finished, mentee):
 def test_check_now_issues_the_certificate(login, program, finished, mentee):
     rule(program, "mentee", meetings_held=3)
     client = login(mentee)
+    assert "Check now" in client.get(f"/certificates/progress/{program.code}/").content.decode()
     response = client.post(f"/certificates/progress/{program.code}/check/", follow=True)
     assert "Congratulations" in response.content.decode()
     certificate = Certificate.objects.get(holder=mentee)
     assert certificate.code in response.content.decode()  # the download link
     again = client.post(f"/certificates/progress/{program.code}/check/", follow=True)
     assert "Nothing new to issue" in again.content.decode()
+    assert "Check now" not in again.content.decode()  # nothing left to check
     assert Certificate.objects.count() == 1
     mine = client.get("/certificates/").content.decode()
     assert f"/certificates/c/{certificate.code}/certificate.pdf" in mine
