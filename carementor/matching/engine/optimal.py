@@ -31,13 +31,15 @@ def _candidate_arcs(
     if sp.issparse(scores) and scores.format == "csr" and scores.has_canonical_format:
         # Sorted, no duplicates: the arcs are the stored entries as they are.
         csr = scores
-        rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
-        cols, data = csr.indices.astype(np.int64), csr.data.astype(np.float64)
-        keep = np.isfinite(data)
+        # Read-only views where possible: rows and columns stay 32-bit.
+        rows = np.repeat(np.arange(csr.shape[0], dtype=np.int32), np.diff(csr.indptr))
+        cols = csr.indices
+        keep = np.isfinite(csr.data)
+        data = csr.data.astype(np.float64)
         forbidden = list(forbidden)
         if forbidden:
             banned = np.array([e * csr.shape[1] + m for e, m in forbidden], dtype=np.int64)
-            keep &= ~np.isin(rows * csr.shape[1] + cols, banned)
+            keep &= ~np.isin(rows.astype(np.int64) * csr.shape[1] + cols, banned)
         if keep.all():
             return rows, cols, data
         return rows[keep], cols[keep], data[keep]
@@ -132,28 +134,29 @@ def _solve(
     span = float(np.max(np.abs(data))) if len(data) else 1.0
     limit = (1 << 62) // (nodes + 1) // 4
     scale = min(1 << 30, limit) / max(span, 1e-12)
-    weights = np.rint(data * scale).astype(np.int64)
     # Each mentee is a supply of one unit and the sink takes them all: mentee → mentor
-    # (score) → sink (capacity). Without a source node the solver starts with the excess
-    # already at the mentees, which roughly halves its time on large cohorts.
-    own = np.arange(ne, dtype=np.int32)
-    tails = [e_local.astype(np.int32), np.arange(ne, ne + nm, dtype=np.int32)]
-    heads = [(ne + m_local).astype(np.int32), np.full(nm, sink, dtype=np.int32)]
-    capacity = [np.ones(len(rows), dtype=np.int64), caps[mentors].astype(np.int64)]
-    costs = [-weights, np.zeros(nm, dtype=np.int64)]
-    if not maximize_matched:
-        # A bypass per mentee lets them stay unmatched when no pairing adds score.
-        tails.append(own)
-        heads.append(np.full(ne, sink, dtype=np.int32))
-        capacity.append(np.ones(ne, dtype=np.int64))
-        costs.append(np.zeros(ne, dtype=np.int64))
+    # (score) → sink (capacity), and a bypass per mentee to the sink (cost 0) lets them
+    # stay unmatched when no pairing adds score. The arrays are filled in place (pairs
+    # first, so arc i is pair i), sparing several copies of five million arcs.
+    n_arcs = len(rows)
+    bypass = 0 if maximize_matched else ne
+    total = n_arcs + nm + bypass
+    tails = np.empty(total, dtype=np.int32)
+    heads = np.empty(total, dtype=np.int32)
+    capacity = np.ones(total, dtype=np.int64)
+    costs = np.zeros(total, dtype=np.int64)
+    tails[:n_arcs] = e_local
+    np.add(m_local, ne, out=heads[:n_arcs], casting="unsafe")
+    scaled = np.multiply(data, -scale, dtype=np.float64)
+    np.rint(scaled, out=scaled)
+    costs[:n_arcs] = scaled
+    del scaled
+    tails[n_arcs : n_arcs + nm] = np.arange(ne, ne + nm)
+    heads[n_arcs:] = sink
+    capacity[n_arcs : n_arcs + nm] = caps[mentors]
+    tails[n_arcs + nm :] = np.arange(bypass)
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails),
-        np.concatenate(heads),
-        np.concatenate(capacity),
-        np.concatenate(costs),
-    )
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacity, costs)
     supplies = np.ones(nodes, dtype=np.int64)
     supplies[ne:] = 0
     supplies[sink] = -ne

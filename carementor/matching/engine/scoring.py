@@ -98,10 +98,14 @@ class Scorer:
         def weighted(
             values: np.ndarray, applicable: np.ndarray, weight: float
         ) -> tuple[np.ndarray, np.ndarray]:
-            return (
-                (values * np.where(applicable, weight, 0.0)[:, None]).astype(np.float32),
-                np.where(applicable, weight, 0.0).astype(np.float32),
-            )
+            factor = np.where(applicable, weight, 0.0)
+            out = np.empty(values.shape, dtype=np.float32)
+            # Row blocks of about a million cells: the float64 products stay in cache
+            # instead of a full-size temporary (the same arithmetic, row by row).
+            step = max(1, (1 << 20) // max(1, values.shape[1] if values.ndim > 1 else 1))
+            for lo in range(0, values.shape[0], step):
+                out[lo : lo + step] = values[lo : lo + step] * factor[lo : lo + step, None]
+            return out, factor.astype(np.float32)
 
         ab, bb = a.blocks.table(), b.blocks.table()
         prof, prof_ok = features.profession(ab, bb)
