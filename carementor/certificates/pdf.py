@@ -44,7 +44,6 @@ def certificate_pdf(certificate: Certificate) -> bytes:
             "certificates/pdf/certificate.html",
             {
                 "certificate": certificate,
-                "role_label": certificate.get_role_display(),
                 "settings": found,
                 "logo": _logo_uri(found),
                 "qr": qr_data_uri(certificate.verification_url()),

@@ -205,3 +205,8 @@ def test_lists_do_not_grow_queries(
         assert client.get("/certificates/cpd/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/certificates/").status_code == 200
+
+
+def test_profile_page_offers_the_download(login, mentee, certificate):
+    html = login(mentee).get("/profiles/me/").content.decode()
+    assert f"/certificates/c/{certificate.code}/certificate.pdf" in html
