@@ -33,6 +33,7 @@ from carementor.certificates.schemas import (
     CpdEntryIn,
     CpdEntryOut,
     CpdPageOut,
+    IssueOut,
     PageParams,
     ProgressOut,
     ProgressPageOut,
@@ -207,6 +208,15 @@ def delete_rule(request: HttpRequest, code: str, role: str) -> Status:
     ):
         raise ApiError(404, "Not found.", "not_found")
     return Status(204, None)
+
+
+@router.post("/programs/{code}/issue", response={200: IssueOut, **WRITE_ERRORS})
+def issue_now(request: HttpRequest, code: str) -> dict[str, int]:
+    """Issue now every certificate the programme's rules allow (coordinators). The scheduled
+    `certificates_issue` command does the same for every programme."""
+    program = get_program_for(_user(request), code, manage=True)
+    report = services.certificates_issue_pending(program=program, actor=_user(request))
+    return {"checked": report.checked, "issued": report.issued}
 
 
 @router.get("/programs/{code}/certificates", response={200: CertificatePageOut, **READ_ERRORS})

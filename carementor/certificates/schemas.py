@@ -58,6 +58,11 @@ class RuleOut(RuleIn):
     updated_at: datetime.datetime
 
 
+class IssueOut(Schema):
+    checked: int
+    issued: int
+
+
 class CertificateOut(Schema):
     code: str
     holder_name: str

@@ -275,8 +275,10 @@ class IssueReport:
     issued: int
 
 
-def certificates_issue_pending(*, program: Program | None = None) -> IssueReport:
-    """Check every participant without a certificate in every programme with rules."""
+def certificates_issue_pending(*, program: Program | None = None, actor: Any = None) -> IssueReport:
+    """Check every participant without a certificate in every programme with rules (or in
+    ``program``). The scheduled command runs it with no actor; a coordinator's "issue now"
+    with themselves as actor."""
     rules = CompletionRule.objects.select_related("program__organization")
     if program is not None:
         rules = rules.filter(program=program)
@@ -285,7 +287,7 @@ def certificates_issue_pending(*, program: Program | None = None) -> IssueReport
         for user in _candidates(rule):
             checked += 1
             if certificate_issue_if_complete(
-                user=user, program=rule.program, role=rule.role, rule=rule
+                user=user, program=rule.program, role=rule.role, actor=actor, rule=rule
             ):
                 issued += 1
     return IssueReport(checked=checked, issued=issued)

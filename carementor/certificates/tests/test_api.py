@@ -162,3 +162,12 @@ def test_outsider_sees_no_certificate_or_progress(login, outsider, certificate, 
     assert client.get(f"{API}/progress/{program.code}").status_code == 404
     assert post(client, f"{API}/progress/{program.code}/check").status_code == 404
     assert client.get(f"{API}/mine").json()["count"] == 0
+
+
+def test_issue_now_for_managers(login, coordinator, mentee, outsider, program, finished):
+    rule(program, "mentee")
+    url = f"{API}/programs/{program.code}/issue"
+    assert post(login(outsider), url).status_code == 404
+    assert post(login(mentee), url).status_code == 403
+    assert post(login(coordinator), url).json() == {"checked": 1, "issued": 1}
+    assert post(login(coordinator), url).json() == {"checked": 0, "issued": 0}

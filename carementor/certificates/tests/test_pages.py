@@ -210,3 +210,14 @@ def test_lists_do_not_grow_queries(
 def test_profile_page_offers_the_download(login, mentee, certificate):
     html = login(mentee).get("/profiles/me/").content.decode()
     assert f"/certificates/c/{certificate.code}/certificate.pdf" in html
+
+
+def test_coordinator_issues_for_everyone_now(login, coordinator, mentee, mentor, program, finished):
+    rule(program, "mentee")
+    rule(program, "mentor")
+    assert login(mentee).post(f"/certificates/programs/{program.code}/issue/").status_code == 403
+    response = login(coordinator).post(f"/certificates/programs/{program.code}/issue/", follow=True)
+    assert "issued 2 certificates" in response.content.decode()
+    assert set(Certificate.objects.values_list("role", flat=True)) == {"mentee", "mentor"}
+    event = AuditEvent.objects.filter(action="certificate.issued").first()
+    assert event is not None and event.actor == coordinator
