@@ -37,6 +37,7 @@ from carementor.certificates.schemas import (
     PageParams,
     ProgressOut,
     ProgressPageOut,
+    ProgressParams,
     RevokeIn,
     RuleIn,
     RuleOut,
@@ -155,7 +156,7 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 
 
 @router.get("/progress", response={200: ProgressPageOut, **READ_ERRORS})
-def list_progress(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+def list_progress(request: HttpRequest, params: Query[ProgressParams]) -> dict[str, Any]:
     """My checklist in every programme I take part in."""
     programs = programs_of(_user(request))
     chosen = programs[params.offset : params.offset + params.limit]

@@ -12,6 +12,12 @@ class PageParams(Schema):
     offset: int = Field(0, ge=0)
 
 
+class ProgressParams(Schema):
+    # Each programme's checklist costs a few queries: keep pages small.
+    limit: int = Field(10, ge=1, le=20)
+    offset: int = Field(0, ge=0)
+
+
 class RequirementOut(Schema):
     key: str
     label: str
