@@ -239,11 +239,13 @@ def checklist_under(
         )
     completed_on = None
     if all(item.done for item in items):
-        completed_on = (
-            timezone.localdate(max(m.closed_at for m in ended if m.closed_at))
-            if ended
-            else timezone.localdate()
-        )
+        # Mentorship facts date themselves: completion is the last closure. Learning and
+        # surveys may come after it, and we only see that they are done now.
+        later_steps = rule.modules_completed or rule.quizzes_passed or rule.closure_survey
+        if ended and not later_steps:
+            completed_on = timezone.localdate(max(m.closed_at for m in ended if m.closed_at))
+        else:
+            completed_on = timezone.localdate()
         if started_on is None or started_on > completed_on:
             started_on = completed_on
     return Checklist(program, role, rule, tuple(items), started_on, completed_on, mentorships)

@@ -71,3 +71,10 @@ def test_closure_survey_must_be_answered(program, finished, mentee):
     assignment = assign(mentee, program, mentorship=finished, occasion="closure")
     response_submit(assignment=assignment, user=mentee, answers=full_answers(assignment.instrument))
     assert checklist(mentee, program, "mentee").complete
+
+
+def test_completion_waiting_on_learning_is_dated_today(program, finished, mentee):
+    rule(program, "mentee", quizzes_passed=True)
+    found = checklist(mentee, program, "mentee")
+    assert found.complete and found.completed_on == timezone.localdate()
+    assert found.completed_on > finished.closed_at.date()
