@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from carementor.audit.services import record
@@ -93,6 +94,16 @@ def named_instruments(program: Program) -> "QuerySet[Instrument]":
         anonymity=Anonymity.NAMED,
         pk__in=Response.objects.filter(program=program).values("instrument_id"),
     ).order_by("name")
+
+
+def named_instrument_for(program: Program, instrument_code: str) -> Instrument:
+    """A named instrument answered in the programme; anonymous ones do not exist here (404)."""
+    instrument = (
+        named_instruments(program).filter(code=instrument_code, anonymity=Anonymity.NAMED).first()
+    )
+    if instrument is None:
+        raise Http404
+    return instrument
 
 
 def named_answers(*, program: Program, instrument: Instrument, user: Any, request: Any) -> bytes:

@@ -6,13 +6,12 @@ named responses and the aggregate of ratings about them.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from carementor.evaluations import analytics, exports, reports
-from carementor.evaluations.models import Anonymity, Instrument
 from carementor.evaluations.pdf import report_pdf
 
 
@@ -86,23 +85,11 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     return aggregate_file(request, code, "xlsx")
 
 
-def named_instrument_for(program: object, instrument_code: str) -> Instrument:
-    """A named instrument answered in the programme; anonymous ones do not exist here."""
-    instrument = (
-        exports.named_instruments(program)  # type: ignore[arg-type]
-        .filter(code=instrument_code, anonymity=Anonymity.NAMED)
-        .first()
-    )
-    if instrument is None:
-        raise Http404
-    return instrument
-
-
 @login_required
 @require_GET
 def answers_csv(request: HttpRequest, code: str, instrument_code: str) -> HttpResponse:
     program = analytics.report_program_for(request.user, code)
-    instrument = named_instrument_for(program, instrument_code)
+    instrument = exports.named_instrument_for(program, instrument_code)
     data = exports.named_answers(
         program=program, instrument=instrument, user=request.user, request=request
     )
