@@ -21,6 +21,7 @@ from carementor.certificates.models import (
     CpdEntry,
     Role,
 )
+from carementor.certificates.overview import overview, participants
 from carementor.certificates.pdf import certificate_pdf, cpd_log_pdf
 from carementor.certificates.permissions import (
     get_certificate_for,
@@ -35,6 +36,7 @@ from carementor.certificates.schemas import (
     CpdPageOut,
     IssueOut,
     PageParams,
+    ParticipantCompletionPageOut,
     ProgressOut,
     ProgressPageOut,
     ProgressParams,
@@ -209,6 +211,35 @@ def delete_rule(request: HttpRequest, code: str, role: str) -> Status:
     ):
         raise ApiError(404, "Not found.", "not_found")
     return Status(204, None)
+
+
+@router.get(
+    "/programs/{code}/completion",
+    response={200: ParticipantCompletionPageOut, **READ_ERRORS},
+)
+def program_completion(
+    request: HttpRequest, code: str, params: Query[PageParams]
+) -> dict[str, Any]:
+    """Every participant's checklist (coordinators), in a fixed number of queries a page."""
+    program = get_program_for(_user(request), code, manage=True)
+    pairs = participants(program)
+    rows = overview(program, pairs[params.offset : params.offset + params.limit])
+    return {
+        "count": len(pairs),
+        "items": [
+            {
+                "user": row.user.code,
+                "full_name": row.user.full_name,
+                "checklist": checklist_out(
+                    row.checklist,
+                    {(program.pk, row.checklist.role): row.certificate.code}
+                    if row.certificate and row.certificate.is_valid
+                    else {},
+                ),
+            }
+            for row in rows
+        ],
+    }
 
 
 @router.post("/programs/{code}/issue", response={200: IssueOut, **WRITE_ERRORS})

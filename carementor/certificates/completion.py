@@ -117,29 +117,96 @@ def checklist(user: Any, program: Program, role: str) -> Checklist:
     return checklist_under(user, program, role, rule)
 
 
+@dataclass
+class Facts:
+    """What completion is judged on, for one person in one role. Gathered either for one
+    person (`_facts`) or for a page of participants at once (`overview`)."""
+
+    mentorships: list[Mentorship] = field(default_factory=list)
+    signed: bool = False
+    held: int = 0
+    goals: list[tuple[str, str]] = field(default_factory=list)  # (title, status), not dropped
+    modules_required: list[tuple[str, str]] = field(default_factory=list)
+    modules_completed: set[str] = field(default_factory=set)
+    quizzes_required: list[tuple[str, str]] = field(default_factory=list)
+    quizzes_passed: set[str] = field(default_factory=set)
+    survey_answered: bool = False
+
+
 def checklist_under(
     user: Any, program: Program, role: str, rule: CompletionRule | None
 ) -> Checklist:
     """The checklist under an already loaded ``rule`` (None: the programme has none)."""
-    mentorships = tuple(
-        Mentorship.objects.filter(
-            program=program, parties__user=user, parties__role=role
-        ).distinct()
+    return evaluate(program, role, rule, _facts(user, program, role, rule))
+
+
+def _facts(user: Any, program: Program, role: str, rule: CompletionRule | None) -> Facts:
+    facts = Facts(
+        mentorships=list(
+            Mentorship.objects.filter(
+                program=program, parties__user=user, parties__role=role
+            ).distinct()
+        )
     )
+    if rule is None:
+        return facts
+    ids = [m.pk for m in facts.mentorships]
+    if rule.agreement_signed:
+        facts.signed = Agreement.objects.filter(
+            mentorship_id__in=ids, effective_at__isnull=False
+        ).exists()
+    if rule.meetings_held:
+        facts.held = Meeting.objects.filter(
+            mentorship_id__in=ids, status=MeetingStatus.HELD
+        ).count()
+    if rule.goals_achieved or rule.all_goals_achieved:
+        facts.goals = list(
+            Goal.objects.filter(mentorship_id__in=ids)
+            .exclude(status=GoalStatus.DROPPED)
+            .values_list("title", "status")
+        )
+    if rule.modules_completed or rule.quizzes_passed:
+        from carementor.learning.services import learning_status
+
+        status = learning_status(user=user, program=program, role=role)
+        facts.modules_required = list(status.modules_required)
+        facts.modules_completed = set(status.modules_completed)
+        facts.quizzes_required = list(status.quizzes_required)
+        facts.quizzes_passed = set(status.quizzes_passed)
+    if rule.closure_survey:
+        from carementor.evaluations.services import has_answered
+
+        facts.survey_answered = has_answered(user=user, program=program, occasion="closure")
+    return facts
+
+
+def _learning_item(
+    key: str, label: str, required: list[tuple[str, str]], done: set[str]
+) -> Requirement:
+    todo = tuple(title for code, title in required if code not in done)
+    total = len(required)
+    return Requirement(
+        key,
+        label,
+        not todo,
+        _count(total - len(todo), total) if total else _("None required"),
+        todo,
+    )
+
+
+def evaluate(program: Program, role: str, rule: CompletionRule | None, facts: Facts) -> Checklist:
+    """The rule applied to the facts: pure, no queries."""
+    mentorships = tuple(facts.mentorships)
     started = [m.activated_at or m.created_at for m in mentorships if m.phase != Phase.PROPOSED]
     started_on = timezone.localdate(min(started)) if started else None
     if rule is None:
         return Checklist(program, role, None, (), started_on, None, mentorships)
-
-    ids = [m.pk for m in mentorships]
     items: list[Requirement] = []
     if rule.agreement_signed:
-        signed = Agreement.objects.filter(mentorship_id__in=ids, effective_at__isnull=False)
         items.append(
-            Requirement("agreement_signed", _("Sign the mentoring agreement"), signed.exists())
+            Requirement("agreement_signed", _("Sign the mentoring agreement"), facts.signed)
         )
     if rule.meetings_held:
-        held = Meeting.objects.filter(mentorship_id__in=ids, status=MeetingStatus.HELD).count()
         items.append(
             Requirement(
                 "meetings_held",
@@ -149,88 +216,59 @@ def checklist_under(
                     rule.meetings_held,
                 )
                 % {"n": rule.meetings_held},
-                held >= rule.meetings_held,
-                _count(held, rule.meetings_held),
+                facts.held >= rule.meetings_held,
+                _count(facts.held, rule.meetings_held),
             )
         )
-    if rule.goals_achieved or rule.all_goals_achieved:
-        goals = list(
-            Goal.objects.filter(mentorship_id__in=ids)
-            .exclude(status=GoalStatus.DROPPED)
-            .values_list("title", "status")
-        )
-        achieved = sum(1 for _title, status in goals if status == GoalStatus.ACHIEVED)
-        open_titles = tuple(title for title, status in goals if status != GoalStatus.ACHIEVED)
-        if rule.goals_achieved:
-            items.append(
-                Requirement(
-                    "goals_achieved",
-                    ngettext(
-                        "Achieve at least %(n)s action-plan goal",
-                        "Achieve at least %(n)s action-plan goals",
-                        rule.goals_achieved,
-                    )
-                    % {"n": rule.goals_achieved},
-                    achieved >= rule.goals_achieved,
-                    _count(achieved, rule.goals_achieved),
-                    open_titles if achieved < rule.goals_achieved else (),
-                )
-            )
-        if rule.all_goals_achieved:
-            items.append(
-                Requirement(
-                    "all_goals_achieved",
-                    _("Achieve every goal in your action plan"),
-                    bool(goals) and not open_titles,
-                    _count(achieved, len(goals)) if goals else _("No goals set yet"),
-                    open_titles,
-                )
-            )
-    if rule.modules_completed or rule.quizzes_passed:
-        from carementor.learning.services import learning_status
-
-        status = learning_status(user=user, program=program, role=role)
-        if rule.modules_completed:
-            todo = tuple(
-                title
-                for code, title in status.modules_required
-                if code not in status.modules_completed
-            )
-            total = len(status.modules_required)
-            items.append(
-                Requirement(
-                    "modules_completed",
-                    _("Complete the required learning modules"),
-                    not todo,
-                    _count(total - len(todo), total) if total else _("None required"),
-                    todo,
-                )
-            )
-        if rule.quizzes_passed:
-            todo = tuple(
-                title
-                for code, title in status.quizzes_required
-                if code not in status.quizzes_passed
-            )
-            total = len(status.quizzes_required)
-            items.append(
-                Requirement(
-                    "quizzes_passed",
-                    _("Pass the required tests"),
-                    not todo,
-                    _count(total - len(todo), total) if total else _("None required"),
-                    todo,
-                )
-            )
-    if rule.closure_survey:
-        from carementor.evaluations.services import has_answered
-
+    goals = facts.goals
+    achieved = sum(1 for _title, status in goals if status == GoalStatus.ACHIEVED)
+    open_titles = tuple(title for title, status in goals if status != GoalStatus.ACHIEVED)
+    if rule.goals_achieved:
         items.append(
             Requirement(
-                "closure_survey",
-                _("Answer the closure survey"),
-                has_answered(user=user, program=program, occasion="closure"),
+                "goals_achieved",
+                ngettext(
+                    "Achieve at least %(n)s action-plan goal",
+                    "Achieve at least %(n)s action-plan goals",
+                    rule.goals_achieved,
+                )
+                % {"n": rule.goals_achieved},
+                achieved >= rule.goals_achieved,
+                _count(achieved, rule.goals_achieved),
+                open_titles if achieved < rule.goals_achieved else (),
             )
+        )
+    if rule.all_goals_achieved:
+        items.append(
+            Requirement(
+                "all_goals_achieved",
+                _("Achieve every goal in your action plan"),
+                bool(goals) and not open_titles,
+                _count(achieved, len(goals)) if goals else _("No goals set yet"),
+                open_titles,
+            )
+        )
+    if rule.modules_completed:
+        items.append(
+            _learning_item(
+                "modules_completed",
+                _("Complete the required learning modules"),
+                facts.modules_required,
+                facts.modules_completed,
+            )
+        )
+    if rule.quizzes_passed:
+        items.append(
+            _learning_item(
+                "quizzes_passed",
+                _("Pass the required tests"),
+                facts.quizzes_required,
+                facts.quizzes_passed,
+            )
+        )
+    if rule.closure_survey:
+        items.append(
+            Requirement("closure_survey", _("Answer the closure survey"), facts.survey_answered)
         )
     ended = [m for m in mentorships if m.phase in ENDED_PHASES and m.closed_at]
     if rule.mentorship_ended:

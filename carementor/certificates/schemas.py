@@ -48,6 +48,17 @@ class ProgressPageOut(Schema):
     items: list[ProgressOut]
 
 
+class ParticipantCompletionOut(Schema):
+    user: str
+    full_name: str
+    checklist: ChecklistOut
+
+
+class ParticipantCompletionPageOut(Schema):
+    count: int
+    items: list[ParticipantCompletionOut]
+
+
 class RuleIn(Schema):
     agreement_signed: bool = False
     meetings_held: int = Field(0, ge=0, le=100)

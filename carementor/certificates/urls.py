@@ -10,6 +10,7 @@ urlpatterns = [
     path("progress/<str:code>/", views.progress, name="progress"),
     path("progress/<str:code>/check/", views.check_now, name="check"),
     path("programs/<str:code>/rules/", views.rules, name="rules"),
+    path("programs/<str:code>/completion/", views.completion, name="completion"),
     path("programs/<str:code>/issue/", views.issue_now, name="issue_now"),
     path("programs/<str:code>/rules/<str:role>/delete/", views.rule_delete, name="rule_delete"),
     path("settings/<str:code>/", views.settings_page, name="settings"),

@@ -21,6 +21,7 @@ from carementor.certificates.models import (
     CompletionRule,
     Role,
 )
+from carementor.certificates.overview import overview, participants
 from carementor.certificates.pdf import certificate_pdf, cpd_log_pdf
 from carementor.certificates.permissions import (
     get_certificate_for,
@@ -176,6 +177,19 @@ def rules(request: AuthedRequest, code: str) -> HttpResponse:
             "page": page,
         },
         status=status,
+    )
+
+
+@login_required
+@require_GET
+def completion(request: AuthedRequest, code: str) -> HttpResponse:
+    """Coordinators: every participant's completion, what remains, and their certificate."""
+    program = get_program_for(request.user, code, manage=True)
+    page = Paginator(participants(program), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certificates/completion.html",
+        {"program": program, "page": page, "rows": overview(program, list(page.object_list))},
     )
 
 
