@@ -26,6 +26,11 @@ PLAN = [
     ("speed-event", Program.Status.PUBLISHED),
 ]
 MENTORS_PER_PROGRAM = 12
+# The medical college runs near-peer families: faculty, a resident and students.
+FAMILIES_ORGANIZATION = "indus-ims"
+FAMILY_FACULTY = 4
+FAMILY_RESIDENTS = 6
+FAMILY_STUDENTS = 12
 MENTEES_PER_PROGRAM = 30
 REQUESTS_PER_PROGRAM = 6
 
@@ -120,6 +125,8 @@ def seed_programs(*, organizations: dict[str, Any]) -> int:
         )
         _draft_run(organization, coordinator)
         _speed_event(organization, coordinator)
+        if organization.slug == FAMILIES_ORGANIZATION:
+            _families(organization, coordinator, mentor_ids)
     return Program.objects.filter(organization__in=list(organizations.values())).count()
 
 
@@ -146,3 +153,54 @@ def _speed_event(organization: Any, coordinator: User | None) -> None:
         rounds=5,
         location="Seminar room 2",
     )
+
+
+def _families(organization: Any, coordinator: User | None, mentor_ids: list[int]) -> None:
+    """A published near-peer families programme with verified senior faculty, verified residents
+    (enrolled as mentor and mentee) and students, and a draft run that forms the families."""
+    program = _program(organization, "near-peer-family", Program.Status.PUBLISHED)
+    if MatchRun.objects.filter(program=program).exists():
+        return
+    members = Membership.objects.filter(organization=organization)
+    by_stage = User.objects.filter(pk__in=members.values("user_id")).order_by("pk")
+    faculty = list(
+        by_stage.filter(pk__in=mentor_ids, profile__career_stage__rank__gte=5).values_list(
+            "pk", flat=True
+        )[:FAMILY_FACULTY]
+    )
+    residents = list(
+        matchable_mentors(
+            by_stage.filter(profile__career_stage__code__in=["resident", "early-career"])
+        )
+        .exclude(pk__in=faculty)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:FAMILY_RESIDENTS]
+    )
+    students = list(
+        by_stage.filter(profile__career_stage__code="student").values_list("pk", flat=True)[
+            :FAMILY_STUDENTS
+        ]
+    )
+    rows = [(pk, Enrollment.Role.MENTOR, program.default_mentor_capacity) for pk in faculty]
+    rows += [(pk, Enrollment.Role.BOTH, 1) for pk in residents]
+    rows += [(pk, Enrollment.Role.MENTEE, 0) for pk in students]
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                program=program,
+                user_id=pk,
+                role=role,
+                status=Enrollment.Status.APPROVED,
+                capacity=capacity,
+            )
+            for pk, role, capacity in rows
+        ],
+        ignore_conflicts=True,
+    )
+    manager = coordinator or (
+        User.objects.filter(pk__in=members.filter(is_admin=True).values("user_id"))
+        .order_by("pk")
+        .first()
+    )
+    if manager is not None and faculty and residents and students:
+        runs.run_start(program=program, actor=manager, mode=MatchRun.Mode.OPTIMAL)

@@ -151,6 +151,8 @@ def compute(run: MatchRun, progress: Callable[[int, int], None] | None = None) -
         proposals, unmatched = formats_run.compute_peers(run, pool.rules, stats)
     elif kind == "circles":
         proposals, unmatched = formats_run.compute_circles(run, pool, free, stats)
+    elif kind == "families":
+        proposals, unmatched = formats_run.compute_families(run, pool, free, stats, progress)
     elif not mentees or not mentors:
         unmatched = [
             {"user": u.code, "name": u.full_name or u.email, "code": "no_seats"}

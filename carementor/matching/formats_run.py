@@ -9,6 +9,15 @@ Peers: every approved participant without an open relationship in the programme 
 within one pool by `peer_match`. A mentorship needs a mentor party, so the more senior of the
 two (career stage, then the earlier enrolment) is stored as the mentor side; the relationship
 role is "peer" either way.
+
+Near-peer families (faculty + resident + students): a resident is enrolled as both mentor and
+mentee, faculty as mentors, students as mentees. Two optimal assignments on the engine place
+residents with faculty (each faculty member leads as many families as they have free places)
+and students with residents (up to the programme's circle size each). Both layers are stored as
+proposals; publishing makes each family one mentorship with the faculty member and the resident
+as its mentors and the students as its mentees, so the family meets and talks in one place. A
+family takes one place from its faculty member and one from its resident; a resident who gets
+no students is published as the faculty member's mentee instead.
 """
 
 from typing import Any
@@ -22,13 +31,14 @@ from carementor.matching.cohort_run import Pool
 from carementor.matching.engine import Scorer, explain, form_circles, peer_match
 from carementor.matching.mentorships_bridge import matched_user_ids
 from carementor.matching.models import MatchProposal, MatchRun, PairRule
-from carementor.programs.models import Program
+from carementor.programs.models import Enrollment, Program
 
 LOCKED_WEIGHT = 1000.0
 COHESION = 0.5  # weight of members' similarity to each other against their fit with the leader
 
 GROUP = "group"
 PEER = "peer"
+NEAR_PEER = "near_peer"
 
 
 def shape(program: Program) -> str:
@@ -37,6 +47,8 @@ def shape(program: Program) -> str:
         return "circles"
     if program.format == PEER:
         return "peers"
+    if program.format == NEAR_PEER:
+        return "families"
     return "pairs"
 
 
@@ -191,4 +203,67 @@ def compute_peers(
                 ),
             )
         )
+    return proposals, unmatched
+
+
+def resident_ids(program: Program, user_ids: Any = None) -> set[int]:
+    """Residents of a families programme: approved participants enrolled as mentor and mentee."""
+    rows = program.enrollments.approved().filter(role=Enrollment.Role.BOTH)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=user_ids)
+    return set(rows.values_list("user_id", flat=True))
+
+
+def compute_families(
+    run: MatchRun,
+    pool: Pool,
+    free: dict[str, int],
+    stats: dict[str, Any],
+    progress: Any = None,
+) -> tuple[list[MatchProposal], list[dict[str, str]]]:
+    from carementor.matching.cohort_run import _match
+
+    program = run.program
+    residents_all = resident_ids(program)
+    taken = matched_user_ids(program)
+    residents = [u for u in pool.mentees if u.pk in residents_all and u.pk not in taken]
+    students = [u for u in pool.mentees if u.pk not in residents_all]
+    faculty = [u for u in pool.mentors if u.pk not in residents_all and free.get(u.code, 0) > 0]
+    # A resident leads a family only if they may mentor here (verified, a free place).
+    leaders = [u for u in residents if u.pk in pool.seats and free.get(u.code, 0) > 0]
+    size = max(int(program.circle_size or 1), 1)
+    stats.update(
+        mentees=len(residents) + len(students),
+        mentors=len(faculty) + len(leaders),
+        seats=sum(free[u.code] for u in faculty) + len(leaders) * size,
+        residents=len(residents),
+        students=len(students),
+        faculty=len(faculty),
+        circle_size=size,
+    )
+    proposals: list[MatchProposal] = []
+    unmatched: list[dict[str, str]] = []
+    layers = (
+        (residents, faculty, {u.code: free[u.code] for u in faculty}),
+        (students, leaders, {u.code: size for u in leaders}),
+    )
+    for mentees_, mentors_, room in layers:
+        if not mentees_:
+            continue
+        if not mentors_:
+            unmatched += [{"user": u.code, "name": _name(u), "code": "no_seats"} for u in mentees_]
+            continue
+        sub = Pool(mentees=mentees_, mentors=mentors_, seats=pool.seats, rules=pool.rules)
+        people = [adapter.person(u) for u in mentees_]
+        guides = [adapter.person(u, capacity=room[u.code], load=0) for u in mentors_]
+        layer: dict[str, Any] = {}
+        placed, left = _match(run, sub, people, guides, room, layer, progress)
+        proposals += placed
+        unmatched += left
+        for key in ("locked", "forbidden"):
+            stats[key] = stats.get(key, 0) + layer.get(key, 0)
+    stats["families"] = len(
+        {p.mentor.pk for p in proposals if p.mentor.pk in residents_all}
+        | {p.mentee.pk for p in proposals if p.mentee.pk in residents_all}
+    )
     return proposals, unmatched

@@ -115,7 +115,7 @@ def _detail_page(
     # A circle's members sit together on the page, under their leader.
     order = (
         ("mentor__full_name", "mentor_id", "-score", "pk")
-        if shape == "circles"
+        if shape in ("circles", "families")
         else ("-score", "pk")
     )
     proposals = run.proposals.select_related("mentee", "mentor").order_by(*order)
@@ -126,8 +126,14 @@ def _detail_page(
             program=program, mentee__in=[p.mentee_id for p in page.object_list]
         ).values_list("mentee_id", "mentor_id", "kind")
     }
+    residents = (
+        formats_run.resident_ids(program, [p.mentor_id for p in page.object_list])
+        if shape == "families"
+        else set()
+    )
     for proposal in page.object_list:
         proposal.rule = pairs.get((proposal.mentee_id, proposal.mentor_id), "")  # type: ignore[attr-defined]
+        proposal.leads_family = proposal.mentor_id in residents  # type: ignore[attr-defined]
     histogram = run.stats.get("histogram") or []
     return render(
         request,

@@ -136,6 +136,8 @@ def run_publish(*, run: MatchRun, actor: Any, request: Any = None) -> MatchRun:
         created = _publish_circles(program, proposals, actor)
     elif kind == "peers":
         created = _publish_peers(program, proposals, actor)
+    elif kind == "families":
+        created = _publish_families(program, proposals, actor)
     else:
         created = _publish_pairs(program, proposals, actor)
     run.status = MatchRun.Status.PUBLISHED
@@ -235,6 +237,44 @@ def _publish_circles(program: Program, proposals: list[MatchProposal], actor: An
     return len(circles)
 
 
+def _publish_families(program: Program, proposals: list[MatchProposal], actor: Any) -> int:
+    """One mentorship per family: its faculty member and resident as mentors, its students as
+    mentees. A resident without students becomes the faculty member's mentee instead."""
+    people = {p.mentor_id for p in proposals} | {p.mentee_id for p in proposals}
+    seats = lock_seats(program, people)
+    already = matched_user_ids(program)
+    residents = formats_run.resident_ids(program, people)
+    faculty_of: dict[int, Any] = {}
+    students_of: dict[int, list[Any]] = {}
+    resident_users: dict[int, Any] = {}
+    for proposal in proposals:
+        if proposal.mentee_id in already:
+            raise _stale(proposal.mentee)
+        if proposal.mentee_id in residents:
+            faculty_of[proposal.mentee_id] = proposal.mentor
+            resident_users[proposal.mentee_id] = proposal.mentee
+        else:
+            students_of.setdefault(proposal.mentor_id, []).append(proposal.mentee)
+            resident_users[proposal.mentor_id] = proposal.mentor
+    created = 0
+    for resident_id in sorted(resident_users):
+        resident, faculty = resident_users[resident_id], faculty_of.get(resident_id)
+        if resident_id in already:
+            raise _stale(resident)
+        students = students_of.get(resident_id, [])
+        if students:
+            _take(seats, resident)
+            if faculty is not None:
+                _take(seats, faculty)
+            mentors = [faculty, resident] if faculty is not None else [resident]
+            _create(program, mentors, students, _role(program), actor)
+        elif faculty is not None:
+            _take(seats, faculty)
+            _create(program, [faculty], [resident], _role(program), actor)
+        created += 1
+    return created
+
+
 def _publish_peers(program: Program, proposals: list[MatchProposal], actor: Any) -> int:
     """Peers hold no mentor places; the lock on both enrolments keeps two publishers (or a
     publish and a request) from pairing the same person twice."""
@@ -278,6 +318,15 @@ def proposal_swap(*, run: MatchRun, mentee: Any, mentor: Any, actor: Any) -> Mat
         raise MatchError(_("This mentee is not part of the run."), "not_in_run")
     others = run.proposals.filter(mentor=mentor).exclude(mentee=mentee).count()
     room = max(program.circle_size, 1) if kind == "circles" else seat.free_seats
+    if kind == "families":
+        residents = formats_run.resident_ids(program, [mentee.pk, mentor.pk])
+        if (mentee.pk in residents) == (mentor.pk in residents):
+            raise MatchError(
+                _("In a family, residents go with faculty and students go with residents."),
+                "wrong_tier",
+            )
+        if mentor.pk in residents:
+            room = max(program.circle_size, 1)
     if others >= room:
         raise MatchError(_("This mentor's free places are all taken in this run."), "full", 409)
     score, reasons = explain_pair(program, mentee, mentor)

@@ -21,7 +21,7 @@ class UnmatchedOut(Schema):
 class RunOut(Schema):
     code: str
     program: str
-    shape: Literal["pairs", "circles", "peers"]
+    shape: Literal["pairs", "circles", "peers", "families"]
     mode: str
     maximize_matched: bool
     status: str

@@ -179,6 +179,7 @@ TEMPLATES: dict[str, ProgramTemplate] = {
             matching_mode=MatchingMode.COORDINATOR,
             roles=["mentor"],
             default_mentor_capacity=2,
+            circle_size=3,
         ),
         ProgramTemplate(
             slug="flash",

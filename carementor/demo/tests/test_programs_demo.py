@@ -20,9 +20,14 @@ def test_each_organization_gets_a_draft_run_and_an_upcoming_event() -> None:
     seed()
     organizations = Organization.objects.count()
     runs = MatchRun.objects.select_related("program")
-    assert runs.count() == organizations
+    assert runs.filter(program__template="digital-adoption").count() == organizations
+    # The medical college also runs near-peer families (faculty + resident + students).
+    families = runs.get(program__template="near-peer-family")
+    assert families.program.organization.slug == "indus-ims"
+    assert families.stats["families"] >= 1 and families.stats["faculty"] >= 1
+    assert runs.count() == organizations + 1
     for run in runs:
-        assert run.status == "draft" and run.program.template == "digital-adoption"
+        assert run.status == "draft"
         assert run.proposals.exists() and run.stats["matched"] == run.proposals.count()
     events = SpeedEvent.objects.select_related("program")
     assert events.count() == organizations
