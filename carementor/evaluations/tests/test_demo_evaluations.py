@@ -29,7 +29,7 @@ def counts() -> tuple[int, ...]:
     )
 
 
-def test_seed_twice_gives_one_set_of_surveys_and_a_report_with_results() -> None:
+def test_seed_twice_gives_one_set_of_surveys_and_a_report_with_results(client) -> None:
     call_command("seed_demo", stdout=StringIO(), stderr=StringIO(), users=120, seed=3)
     first = counts()
     assert first[3] > 100
@@ -67,3 +67,21 @@ def test_seed_twice_gives_one_set_of_surveys_and_a_report_with_results() -> None
     second = Program.objects.get(organization__slug="indus-ims", template="digital-adoption")
     cohorts = analytics.program_analytics(second).outcomes[0].cohorts
     assert any(c.n is None for c in cohorts) and any(c.n for c in cohorts)
+
+    # The demo logins see it: Mary's college report, Vikram's ratings, Asha's own scores.
+    from carementor.accounts.models import User
+
+    mary = User.objects.get(email="mary@example.org")
+    college = Program.objects.get(
+        organization__slug="vembanad-nursing", template="career-one-to-one"
+    )
+    client.force_login(mary)
+    page = client.get(f"/evaluations/programs/{college.code}/report/").content.decode()
+    assert "Did it work? Yes in" in page and page.count('<svg role="img"') >= 6
+    client.force_login(User.objects.get(email="vikram@example.org"))
+    page = client.get("/evaluations/results/").content.decode()
+    assert "Your mentoring competencies" in page and "How to grow" in page
+    assert "fewer than" not in page.split("Your mentoring competencies")[1].split("</table>")[0]
+    client.force_login(User.objects.get(email="asha@example.org"))
+    page = client.get("/evaluations/results/").content.decode()
+    assert "Your scores over time: Mentee outcome survey" in page
