@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -37,6 +39,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         request,
         "accounts/dashboard.html",
         {
+            **_to_do(user),
             "profile": profile,
             "completeness": percent,
             "missing": missing,
@@ -45,6 +48,24 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "has_mfa": user.has_mfa(),
         },
     )
+
+
+def _to_do(user: Any) -> dict[str, Any]:
+    """What waits for the person outside their mentorships: surveys to answer and their
+    certificates (one query each)."""
+    from carementor.certificates.models import Certificate
+    from carementor.evaluations.models import SurveyAssignment
+
+    now = timezone.now()
+    surveys = list(
+        SurveyAssignment.objects.open()
+        .for_user(user)
+        .filter(opens_at__lte=now, due_at__gt=now, has_responded__isnull=True)
+        .select_related("instrument", "program")
+        .order_by("due_at")[:5]
+    )
+    certificates = Certificate.objects.valid().filter(holder=user).count()
+    return {"surveys_waiting": surveys, "certificate_count": certificates}
 
 
 @login_required

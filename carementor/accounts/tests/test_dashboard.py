@@ -102,3 +102,23 @@ def test_queries_do_not_grow_with_organizations_and_invitations(
         html = client.get("/dashboard/").content.decode()
     assert html.count("invited you") == 6
     assert html.count("— Member, Mentor") == 6
+
+
+def test_it_lists_surveys_waiting_for_my_answer_and_links_my_certificates(
+    login, mentee, mentor, hospital
+):
+    from carementor.evaluations.models import HasResponded
+    from carementor.evaluations.tests.core_helpers import active_mentorship, assign
+    from carementor.mentorships.tests.helpers import make_program
+
+    program = make_program(hospital, name="Surveyed programme")
+    mentorship = active_mentorship(program, mentor, mentee)
+    waiting = assign(mentee, program, "relationship-quality", mentorship=mentorship)
+    answered = assign(mentee, program, "mentee-outcomes", mentorship=mentorship)
+    HasResponded.objects.create(assignment=answered, responded_on=timezone.localdate())
+    theirs = assign(mentor, program, "psychological-safety", mentorship=mentorship, role="mentor")
+    html = login(mentee).get("/dashboard/").content.decode()
+    assert "Surveys waiting for your answer" in html
+    assert f'href="/evaluations/surveys/{waiting.code}/"' in html
+    assert answered.code not in html and theirs.code not in html
+    assert 'href="/certificates/"' in html and "Your CPD log" in html
