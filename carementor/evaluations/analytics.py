@@ -281,24 +281,45 @@ class CorrelationMap:
     cells: dict[tuple[str, str], stats.Correlation]
 
 
+def _part_shown(
+    rows: Sequence[Row],
+    key: Callable[[Row], Hashable],
+    wanted: Hashable,
+    threshold: int,
+    size: Callable[[Sequence[Row]], int],
+) -> bool:
+    """Whether one part (a cohort, a format) of a partition is shown among its siblings."""
+    parts: dict[Hashable, list[Row]] = defaultdict(list)
+    for row in rows:
+        parts[key(row)].append(row)
+    if wanted not in parts:
+        return False
+    sizes = {part: size(members) for part, members in parts.items()}
+    return wanted not in withheld_cells(sizes, threshold) and sizes[wanted] >= threshold
+
+
 def _filtered(
     rows: Sequence[Row],
     filters: Filters,
     threshold: int,
     size: Callable[[Sequence[Row]], int],
 ) -> tuple[list[Row], bool]:
-    """Rows of the filtered view, and whether the view may be shown. A filtered view is one
-    part of the programme; it is shown only if that part is not withheld among its siblings."""
+    """Rows of the filtered view, and whether the view may be shown. A filtered view is a part
+    of the programme (a cohort, a format, or both): it is shown only when that part is shown
+    in the comparison of its siblings, by the same rule as the cohort table, so the whole
+    minus the shown parts never isolates a small group."""
+    view = [row for row in rows if filters.matches(row.cohort, row.format)]
     if not filters.active:
-        return list(rows), size(rows) >= threshold
-    by_cell: dict[tuple[str, str], list[Row]] = defaultdict(list)
-    for row in rows:
-        by_cell[row.cell].append(row)
-    sizes = {cell: size(members) for cell, members in by_cell.items()}
-    hidden = withheld_cells(sizes, threshold)
-    chosen = [cell for cell in by_cell if filters.matches(*cell)]
-    view = [row for cell in chosen for row in by_cell[cell]]
-    allowed = bool(chosen) and not (set(chosen) & hidden) and size(view) >= threshold
+        return view, size(view) >= threshold
+    allowed = size(view) >= threshold
+    if filters.cohort:
+        allowed = allowed and _part_shown(rows, lambda r: r.cohort, filters.cohort, threshold, size)
+    if filters.format:
+        allowed = allowed and _part_shown(rows, lambda r: r.format, filters.format, threshold, size)
+    if filters.cohort and filters.format:
+        allowed = allowed and _part_shown(
+            rows, lambda r: r.cell, (filters.cohort, filters.format), threshold, size
+        )
     return view, allowed
 
 

@@ -24,7 +24,7 @@ from carementor.evaluations.analytics import (
     ProgramAnalytics,
     RelationshipBlock,
 )
-from carementor.evaluations.models import Area, Occasion
+from carementor.evaluations.models import Area, Occasion, Role
 from carementor.programs.models import Format
 
 LIKERT = (1.0, 5.0)
@@ -48,6 +48,13 @@ def format_label(value: str) -> str:
         return str(Format(value).label)
     except ValueError:
         return value or "-"
+
+
+def role_label(value: str) -> str:
+    try:
+        return str(Role(value).label)
+    except ValueError:
+        return value
 
 
 def area_label(value: str) -> str:
@@ -143,6 +150,8 @@ class Report:
     rate_chart: charts.Chart | None
     format_chart: charts.Chart | None
     format_rows: list[GroupChange]
+    rate_table: list[dict[str, Any]] = field(default_factory=list)
+    format_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 QUADRANT_NAMES = {
@@ -358,6 +367,16 @@ def build_report(found: ProgramAnalytics) -> Report:
         rate_chart=rate_chart,
         format_chart=format_chart,
         format_rows=format_rows,
+        rate_table=[
+            {
+                "instrument": r.instrument,
+                "occasion": occasion_label(r.occasion),
+                "role": role_label(r.role),
+                "rate": r.rate,
+            }
+            for r in found.rates
+        ],
+        format_choices=[(value, format_label(value)) for value in found.formats],
     )
 
 
