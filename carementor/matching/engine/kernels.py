@@ -254,16 +254,20 @@ if AVAILABLE:
                 worst = np.float32(-np.inf)
                 worst_raw = -np.inf
                 for m in range(n):
-                    s = static[m]
-                    s += r0[b0[m]]
-                    s += r1[b1[m]]
-                    s += r2[b2[m]]
-                    s += r3[b3[m]]
-                    s += r4[b4[m]]
+                    # Unsigned indices (codes are never negative) spare Numba's check for
+                    # negative, wrap-around indices on every gather: ~20 % of the loop.
+                    um = np.uint64(m)
+                    s = static[um]
+                    s += r0[np.uint32(b0[um])]
+                    s += r1[np.uint32(b1[um])]
+                    s += r2[np.uint32(b2[um])]
+                    s += r3[np.uint32(b3[um])]
+                    s += r4[np.uint32(b4[um])]
                     for j in range(n_comp):
-                        s += comp_rows[j, b_levels[comp_ids[j], m]]
-                    value = cosine[m]
-                    cosine[m] = 0.0
+                        uj = np.uint64(j)
+                        s += comp_rows[uj, b_levels[np.uint64(comp_ids[uj]), um]]
+                    value = cosine[um]
+                    cosine[um] = 0.0
                     s += goals_weight * np.float32(min(2.0 * value, 1.0))
                     # Exact early reject without the division: s / total <= worst when
                     # s <= worst x total, a product float64 holds exactly, and float32
