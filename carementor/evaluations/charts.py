@@ -15,6 +15,7 @@ byte-for-byte reproducible (fixed ``svg.hashsalt``, no date).
 import io
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 BLUE = "#0072B2"
@@ -217,12 +218,13 @@ def paired_bar_chart(
                     continue
                 axes.barh(y + offset, value - scale[0], left=scale[0], height=height, color=colour)
                 axes.text(value + 0.04, y + offset, f"{value:.2f}", va="center", fontsize=8)
-        axes.barh([], [], color=ORANGE, label=first_label)
-        axes.barh([], [], color=BLUE, label=second_label)
+        handles = [Patch(color=ORANGE, label=first_label), Patch(color=BLUE, label=second_label)]
         axes.set_yticks(positions, [r.label for r in rows])
         axes.set_xlim(scale[0], scale[1] + 0.35)
         axes.set_xlabel(value_label)
-        figure.legend(loc="outside upper center", ncol=2, frameon=False, fontsize=8)
+        figure.legend(
+            handles=handles, loc="outside upper center", ncol=2, frameon=False, fontsize=8
+        )
     return _render(figure, key, title, description)
 
 
@@ -355,8 +357,9 @@ def correlation_chart(
                     fontsize=11,
                     color="white" if value is not None and abs(value) > 0.6 else INK,
                 )
-        axes.set_xticks(range(size), labels, rotation=20, ha="right")
-        axes.set_yticks(range(size), labels)
+        wrapped = [textwrap.fill(label, 14) for label in labels]
+        axes.set_xticks(range(size), wrapped)
+        axes.set_yticks(range(size), wrapped)
         axes.spines[:].set_visible(False)
         figure.colorbar(image, ax=axes, shrink=0.8, label="r")
     return _render(figure, key, title, description)

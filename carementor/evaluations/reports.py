@@ -223,8 +223,8 @@ def _outcome_section(block: OutcomeBlock, threshold: int, key: str) -> OutcomeSe
             else f"{r.label}: {withheld}"
             for r in levels
         ),
-        first_label=str(Occasion.BASELINE.label),
-        second_label=str(Occasion.CLOSURE.label),
+        first_label=_("Baseline"),
+        second_label=_("Closure"),
         value_label=_("Mean score (1-5)"),
         scale=LIKERT,
         withheld=withheld,
