@@ -245,7 +245,8 @@ if AVAILABLE:
                         continue
                     q = q_data[j]
                     for p in range(p_indptr[t], p_indptr[t + 1]):
-                        cosine[p_indices[p]] += q * p_data[p]
+                        up = np.uint64(p)
+                        cosine[np.uint32(p_indices[up])] += q * p_data[up]
                 stamp = i + 1
                 for j in range(ban_indptr[i], ban_indptr[i + 1]):
                     banned[ban_rows[j]] = stamp
@@ -278,7 +279,7 @@ if AVAILABLE:
                     if s > np.float32(1.0):
                         s = np.float32(1.0)
                     # A later column never beats an equal score: strictly better only.
-                    if s > worst and banned[m] != stamp:
+                    if s > worst and banned[um] != stamp:
                         if size < k:
                             heap_v[size] = s
                             heap_c[size] = m
