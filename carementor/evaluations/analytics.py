@@ -17,6 +17,7 @@ Anonymity rules, applied to every aggregate (page, PDF, export and API alike):
   a person.
 """
 
+import datetime
 import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
+from django.utils import timezone
 
 from carementor.evaluations import stats
 from carementor.evaluations.models import (
@@ -137,6 +139,7 @@ class Row:
     format: str
     person: tuple[int, int | None] | None
     scores: Mapping[str, float]
+    submitted_on: datetime.date = datetime.date.min
 
     @property
     def cell(self) -> tuple[str, str]:
@@ -155,6 +158,7 @@ def _rows(queryset: Any) -> list[Row]:
         "mentorship_id",
         "scores",
         "instrument__anonymity",
+        "submitted_on",
     )
     return [
         Row(
@@ -169,6 +173,7 @@ def _rows(queryset: Any) -> list[Row]:
             if respondent_id is not None and anonymity == Anonymity.NAMED
             else None,
             scores=scores or {},
+            submitted_on=submitted_on,
         )
         for (
             pk,
@@ -181,8 +186,34 @@ def _rows(queryset: Any) -> list[Row]:
             mentorship_id,
             scores,
             anonymity,
+            submitted_on,
         ) in values
     ]
+
+
+def released(rows: Iterable[Row], threshold: int, today: datetime.date) -> list[Row]:
+    """Anonymous answers enter results in whole batches of the threshold per occasion, oldest
+    first, and only from before today. Every group's shown set then only ever grows by whole
+    batches, so comparing a report before and after someone answers never isolates their
+    answer. Apply to the whole and again to each part shown."""
+    by_occasion: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        if row.submitted_on < today:
+            by_occasion[row.occasion].append(row)
+    kept: list[Row] = []
+    for members in by_occasion.values():
+        members.sort(key=lambda r: (r.submitted_on, str(r.id)))
+        kept.extend(members[: len(members) // threshold * threshold])
+    return kept
+
+
+Release = Callable[[Sequence[Row]], list[Row]]
+
+
+def _release_for(instrument: Instrument, threshold: int, today: datetime.date) -> Release:
+    if instrument.anonymity == Anonymity.NAMED:
+        return list
+    return lambda rows: released(rows, threshold, today)
 
 
 def _score(row: Row, key: str) -> float | None:
@@ -287,6 +318,7 @@ def _part_shown(
     wanted: Hashable,
     threshold: int,
     size: Callable[[Sequence[Row]], int],
+    release: Release,
 ) -> bool:
     """Whether one part (a cohort, a format) of a partition is shown among its siblings."""
     parts: dict[Hashable, list[Row]] = defaultdict(list)
@@ -294,7 +326,7 @@ def _part_shown(
         parts[key(row)].append(row)
     if wanted not in parts:
         return False
-    sizes = {part: size(members) for part, members in parts.items()}
+    sizes = {part: size(release(members)) for part, members in parts.items()}
     return wanted not in withheld_cells(sizes, threshold) and sizes[wanted] >= threshold
 
 
@@ -303,22 +335,27 @@ def _filtered(
     filters: Filters,
     threshold: int,
     size: Callable[[Sequence[Row]], int],
+    release: Release = list,
 ) -> tuple[list[Row], bool]:
     """Rows of the filtered view, and whether the view may be shown. A filtered view is a part
     of the programme (a cohort, a format, or both): it is shown only when that part is shown
     in the comparison of its siblings, by the same rule as the cohort table, so the whole
     minus the shown parts never isolates a small group."""
-    view = [row for row in rows if filters.matches(row.cohort, row.format)]
+    view = release([row for row in rows if filters.matches(row.cohort, row.format)])
     if not filters.active:
         return view, size(view) >= threshold
     allowed = size(view) >= threshold
     if filters.cohort:
-        allowed = allowed and _part_shown(rows, lambda r: r.cohort, filters.cohort, threshold, size)
+        allowed = allowed and _part_shown(
+            rows, lambda r: r.cohort, filters.cohort, threshold, size, release
+        )
     if filters.format:
-        allowed = allowed and _part_shown(rows, lambda r: r.format, filters.format, threshold, size)
+        allowed = allowed and _part_shown(
+            rows, lambda r: r.format, filters.format, threshold, size, release
+        )
     if filters.cohort and filters.format:
         allowed = allowed and _part_shown(
-            rows, lambda r: r.cell, (filters.cohort, filters.format), threshold, size
+            rows, lambda r: r.cell, (filters.cohort, filters.format), threshold, size, release
         )
     return view, allowed
 
@@ -352,15 +389,17 @@ def outcome_block(
     *,
     threshold: int,
     filters: Filters,
+    today: datetime.date,
 ) -> OutcomeBlock:
     named = instrument.anonymity == Anonymity.NAMED
-    rows = [r for r in rows if r.occasion in (Occasion.BASELINE, Occasion.CLOSURE)]
+    release = _release_for(instrument, threshold, today)
+    rows = release([r for r in rows if r.occasion in (Occasion.BASELINE, Occasion.CLOSURE)])
 
     def size(members: Sequence[Row]) -> int:
         return group_size(members, named=named)
 
-    cohorts = cohort_changes(instrument, rows, threshold=threshold, named=named)
-    view, allowed = _filtered(rows, filters, threshold, size)
+    cohorts = cohort_changes(instrument, rows, threshold=threshold, named=named, release=release)
+    view, allowed = _filtered(rows, filters, threshold, size, release)
     n = size(view)
     if not allowed:
         return OutcomeBlock(instrument, named, 0, True, [], None, cohorts)
@@ -406,12 +445,18 @@ def _alpha_if(reliability: stats.Reliability | None, threshold: int) -> stats.Re
 
 
 def cohort_changes(
-    instrument: Instrument, rows: Sequence[Row], *, threshold: int, named: bool
+    instrument: Instrument,
+    rows: Sequence[Row],
+    *,
+    threshold: int,
+    named: bool,
+    release: Release = list,
 ) -> list[GroupChange]:
     """Each cohort's change per benefit area; small cohorts (and their complements) withheld."""
-    by_cohort: dict[str, list[Row]] = defaultdict(list)
+    grouped: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
-        by_cohort[row.cohort].append(row)
+        grouped[row.cohort].append(row)
+    by_cohort = {cohort: release(members) for cohort, members in grouped.items()}
     sizes = {cohort: group_size(members, named=named) for cohort, members in by_cohort.items()}
     hidden = withheld_cells(sizes, threshold)
     areas = _areas(instrument)
@@ -489,7 +534,12 @@ def band_of(value: float) -> str:
 
 
 def relationship_block(
-    instrument: Instrument, rows: Sequence[Row], *, threshold: int, filters: Filters
+    instrument: Instrument,
+    rows: Sequence[Row],
+    *,
+    threshold: int,
+    filters: Filters,
+    today: datetime.date,
 ) -> RelationshipBlock | None:
     areas = _areas(instrument)
     support_key, challenge_key = areas.get(Area.SUPPORT), areas.get(Area.CHALLENGE)
@@ -511,7 +561,8 @@ def relationship_block(
         and _score(r, support_key) is not None
         and _score(r, challenge_key) is not None
     ]
-    view, allowed = _filtered(at, filters, threshold, len)
+    release = _release_for(instrument, threshold, today)
+    view, allowed = _filtered(release(at), filters, threshold, len, release)
     if not allowed:
         return RelationshipBlock(instrument, occasion, 0, True, {}, [], None, None)
     supports = [_score(r, support_key) or 0.0 for r in view]
@@ -554,7 +605,12 @@ class MeanBlock:
 
 
 def mean_block(
-    instrument: Instrument, rows: Sequence[Row], *, threshold: int, filters: Filters
+    instrument: Instrument,
+    rows: Sequence[Row],
+    *,
+    threshold: int,
+    filters: Filters,
+    today: datetime.date,
 ) -> MeanBlock:
     occasion = next(
         (
@@ -571,7 +627,8 @@ def mean_block(
         Occasion.CLOSURE,
     )
     at = [r for r in rows if r.occasion == occasion]
-    view, allowed = _filtered(at, filters, threshold, len)
+    release = _release_for(instrument, threshold, today)
+    view, allowed = _filtered(release(at), filters, threshold, len, release)
     if not allowed:
         return MeanBlock(instrument, occasion, 0, True, [])
     domains = []
@@ -642,7 +699,7 @@ def response_rates(program: Program, *, threshold: int, filters: Filters) -> lis
 
 
 def format_changes(
-    instrument: Instrument, organization_id: int, *, threshold: int
+    instrument: Instrument, organization_id: int, *, threshold: int, today: datetime.date
 ) -> list[GroupChange]:
     """Change per format across the organization's programmes using the same instrument.
     Programmes below the threshold are left out of their format entirely, so no format row
@@ -666,8 +723,9 @@ def format_changes(
         by_program[row.program_id].append(row)
     by_format: dict[str, list[Row]] = defaultdict(list)
     for program_id, members in by_program.items():
-        own = thresholds.get(program_id, DEFAULT_MIN_GROUP_SIZE)
-        if group_size(members, named=named) >= max(threshold, own):
+        own = max(threshold, thresholds.get(program_id, DEFAULT_MIN_GROUP_SIZE))
+        members = _release_for(instrument, own, today)(members)
+        if group_size(members, named=named) >= own:
             for row in members:
                 by_format[row.format].append(row)
     areas = _areas(instrument)
@@ -701,8 +759,11 @@ class ProgramAnalytics:
     format_comparison: list[GroupChange]
 
 
-def program_analytics(program: Program, filters: Filters | None = None) -> ProgramAnalytics:
+def program_analytics(
+    program: Program, filters: Filters | None = None, *, today: datetime.date | None = None
+) -> ProgramAnalytics:
     filters = filters or Filters()
+    today = today or timezone.localdate()
     threshold = min_group_size_for(program)
     rows = _rows(Response.objects.filter(program=program))
     instrument_ids = {row.instrument_id for row in rows}
@@ -718,18 +779,24 @@ def program_analytics(program: Program, filters: Filters | None = None) -> Progr
         areas = _areas(instrument)
         if instrument.kind == InstrumentKind.OUTCOME or set(areas) & set(BENEFIT_AREAS):
             outcomes.append(
-                outcome_block(instrument, members, threshold=threshold, filters=filters)
+                outcome_block(
+                    instrument, members, threshold=threshold, filters=filters, today=today
+                )
             )
         elif Area.SUPPORT in areas and Area.CHALLENGE in areas:
-            block = relationship_block(instrument, members, threshold=threshold, filters=filters)
+            block = relationship_block(
+                instrument, members, threshold=threshold, filters=filters, today=today
+            )
             if block:
                 relationships.append(block)
         elif instrument.kind != InstrumentKind.PULSE or len(members) >= threshold:
-            means.append(mean_block(instrument, members, threshold=threshold, filters=filters))
+            means.append(
+                mean_block(instrument, members, threshold=threshold, filters=filters, today=today)
+            )
     format_comparison = []
     if outcomes and not filters.active:
         format_comparison = format_changes(
-            outcomes[0].instrument, program.organization_id, threshold=threshold
+            outcomes[0].instrument, program.organization_id, threshold=threshold, today=today
         )
     return ProgramAnalytics(
         program=program,

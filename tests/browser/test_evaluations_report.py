@@ -49,7 +49,7 @@ def test_the_report_updates_when_a_mentee_answers_at_closure(
     theirs.fill("input[name=login]", mentee.email)
     theirs.fill("input[name=password]", PASSWORD)
     theirs.get_by_role("button", name=re.compile("Sign In", re.I)).click()
-    theirs.get_by_role("link", name="My surveys").click()
+    theirs.get_by_role("link", name="My surveys", exact=True).click()
     theirs.get_by_role("row").filter(has_text="To answer").get_by_role(
         "link", name="Mentee outcome survey"
     ).click()
@@ -60,7 +60,7 @@ def test_the_report_updates_when_a_mentee_answers_at_closure(
             group.get_by_label(label, exact=True).check()
     theirs.get_by_role("button", name="Send my answers").click()
     expect(theirs.get_by_text("Thank you. Your answers are saved.")).to_be_visible()
-    theirs.get_by_role("link", name="My results").click()
+    theirs.get_by_role("link", name="My results", exact=True).click()
     expect(
         theirs.get_by_role("table", name="Your own answers to Mentee outcome survey")
     ).to_contain_text("Professional practice")

@@ -181,16 +181,35 @@ def test_a_small_cohort_and_its_complement_are_withheld_in_table_and_filter(hosp
 def test_anonymous_relationships_give_quadrants_with_small_ones_withheld(hospital):
     program = make_program(hospital)
     instrument = library("relationship-quality")
-    crowd = people(13)
-    for n, user in enumerate(crowd):
-        support, challenge = (4.0, 4.0) if n < 7 else (4.0, 2.0) if n < 11 else (2.0, 2.0)
+    for n, user in enumerate(people(15)):
+        support, challenge = (4.0, 4.0) if n < 8 else (4.0, 2.0) if n < 12 else (2.0, 2.0)
         answered(program, instrument, "closure", user, {"support": support, "challenge": challenge})
     assert not Response.objects.filter(instrument=instrument, respondent__isnull=False).exists()
     block = analytics.program_analytics(program).relationships[0]
-    assert block.n == 13
-    # stasis (2) is small; with retreat (0) it stays below 5, so confirmation (4) goes too.
-    assert block.quadrants == {"growth": 7, "retreat": 0, "confirmation": None, "stasis": None}
-    assert block.support.mean == pytest.approx((11 * 4 + 2 * 2) / 13)
+    assert block.n == 15
+    # Confirmation (4) and stasis (3) are small; together they reach 5, growth stays shown.
+    assert block.quadrants == {"growth": 8, "retreat": 0, "confirmation": None, "stasis": None}
+    assert block.support.mean == pytest.approx((12 * 4 + 3 * 2) / 15)
+
+
+@pytest.mark.django_db
+def test_anonymous_answers_enter_in_whole_batches_from_before_today(hospital):
+    program = make_program(hospital)
+    instrument = library("relationship-quality")
+    crowd = people(12)
+    for user in crowd[:7]:
+        answered(program, instrument, "closure", user, {"support": 4, "challenge": 4})
+    assert analytics.program_analytics(program).relationships[0].n == 5
+    # Three more make ten: a second batch. Answers from "today" wait for tomorrow.
+    later = DAY + datetime.timedelta(days=30)
+    for user in crowd[7:10]:
+        answered(program, instrument, "closure", user, {"support": 2, "challenge": 2}, opens=later)
+    answered_on = later.date() + datetime.timedelta(days=3)
+    assert analytics.program_analytics(program, today=answered_on).relationships[0].n == 5
+    assert analytics.program_analytics(program).relationships[0].n == 10
+    # Named answers are not batched: the coordinator may see them one by one anyway.
+    outcomes_for(program, crowd[:6])
+    assert analytics.program_analytics(program).outcomes[0].n == 6
 
 
 @pytest.mark.django_db
@@ -199,7 +218,7 @@ def test_anonymous_outcomes_are_compared_as_two_groups(hospital):
     instrument = library("mentee-outcomes")
     Instrument.objects.filter(pk=instrument.pk).update(anonymity="anonymous")
     instrument.refresh_from_db()
-    for n, user in enumerate(people(6)):
+    for n, user in enumerate(people(5)):
         answered(program, instrument, "baseline", user, {"practice": 2 + n % 3})
         answered(program, instrument, "closure", user, {"practice": 3 + n % 3})
     Response.objects.filter(program=program).update(respondent=None)
