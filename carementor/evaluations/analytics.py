@@ -898,8 +898,20 @@ def mentor_competency(user: Any, *, today: Any) -> MentorCompetency:
         .order_by("submitted_on", "id")
         .values_list("program_id", "instrument_id", "scores")
     )
-    programs = Program.objects.filter(pk__in={p for p, _i, _s in ratings})
-    threshold = max([min_group_size_for(p) for p in programs], default=5)
+    # The strictest minimum of the programmes the ratings come from, in one query.
+    program_ids = {p for p, _i, _s in ratings}
+    settings = dict(
+        EvaluationSettings.objects.filter(program_id__in=program_ids).values_list(
+            "program_id", "min_group_size"
+        )
+    )
+    threshold = max(
+        [
+            max(ABSOLUTE_MIN_GROUP_SIZE, settings.get(p, DEFAULT_MIN_GROUP_SIZE))
+            for p in program_ids
+        ],
+        default=DEFAULT_MIN_GROUP_SIZE,
+    )
     released_count = len(ratings) // threshold * threshold
     released = ratings[:released_count]
     self_response = (
