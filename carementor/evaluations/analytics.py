@@ -12,6 +12,11 @@ Anonymity rules, applied to every aggregate (page, PDF, export and API alike):
   distribution), the withheld parts together must reach the minimum too; if they do not, the
   smallest shown parts are withheld as well (``withheld_cells``). A filtered view (one cohort,
   one format) is a part as well: it is shown only when its part is shown in that comparison.
+- Anonymous answers enter results in whole batches of the minimum group size, oldest first
+  and only from before today (``released``), for the whole and again for every part shown.
+  Watching the report before and after a known person answers therefore never isolates
+  their answer. Named answers are not batched: managers may read them one by one anyway.
+- A mentor's own competency ratings follow the same batching (``mentor_competency``).
 - Results are computed from ``Response`` rows; only named instruments carry a respondent, so
   only they are paired. Answers are read for Cronbach's alpha only, by response id, never with
   a person.
