@@ -12,6 +12,7 @@ from carementor.matching.engine import (
     blocking_pairs,
     candidates,
     greedy_match,
+    kernels,
     match_cohort,
     prefs_from_scores,
     synthetic,
@@ -72,6 +73,13 @@ def test_optimal_run_beats_greedy_and_stable_run_is_stable(cohort) -> None:
     assert optimal.total_score >= stable.total_score - 1e-6
     mentee_prefs, mentor_prefs = prefs_from_scores(stable.candidates)
     assert blocking_pairs(stable.assignment, mentee_prefs, mentor_prefs, caps) == []
+    # The two totals stay as they were (callers add them up); the phases are separate.
+    assert set(optimal.seconds) == {"candidates", "match"}
+    assert {"prepare_tables", "flow_network", "flow_solve", "flow_read"} <= set(optimal.phases)
+    assert ("scoring_and_top_k" in optimal.phases) == kernels.enabled()
+    assert sum(v for k, v in optimal.phases.items() if k.startswith("flow_")) <= (
+        optimal.seconds["match"] + 1e-6
+    )
 
 
 def test_locked_and_forbidden_pairs_by_key() -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from carementor.matching.engine import Scorer, Suggester, candidates, kernels, synthetic
-from carementor.matching.engine.tests.conftest import encode
+from carementor.matching.engine.tests.conftest import encode, mentor, person
 
 pytestmark = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba is not installed")
 
@@ -71,3 +71,17 @@ def test_select_keeps_the_best_finite_scores_ties_by_position() -> None:
     scores = np.array([0.5, -np.inf, 0.9, 0.5, 0.9, 0.1], dtype=np.float32)
     assert kernels.select(scores, 3).tolist() == [2, 4, 0]
     assert kernels.select(scores, 10).tolist() == [2, 4, 0, 3, 5]
+
+
+def test_fused_candidates_keep_lower_columns_on_ties_and_skip_exclusions(monkeypatch) -> None:
+    # Twelve identical mentors score the same for each mentee: the heap must keep the
+    # lowest columns, best first, exactly as the NumPy path does, and never an excluded one.
+    mentees = [person("e0"), person("e1", conflicts=("m2", "m5"))]
+    mentors = [mentor(f"m{i}") for i in range(12)]
+    people, pool = encode(mentees, mentors)
+    scorer = Scorer(people, pool)
+    reference, compiled = both(monkeypatch, lambda: candidates(scorer, k=4))
+    for graph in (reference, compiled):
+        assert graph[0].indices.tolist() == [0, 1, 2, 3]
+        assert graph[1].indices.tolist() == [0, 1, 3, 4]
+    np.testing.assert_array_equal(compiled.data, reference.data)
