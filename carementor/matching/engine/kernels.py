@@ -63,21 +63,24 @@ if AVAILABLE:
             lo = ch * chunk
             hi = min(n, lo + chunk)
             for m in range(lo, hi):
-                s = static[m]
-                s += t0[c0[m]]
-                s += t1[c1[m]]
-                s += t2[c2[m]]
-                s += t3[c3[m]]
-                s += t4[c4[m]]
+                # Unsigned indices: no negative-index check per gather (see block_top_k).
+                um = np.uint64(m)
+                s = static[um]
+                s += t0[np.uint32(c0[um])]
+                s += t1[np.uint32(c1[um])]
+                s += t2[np.uint32(c2[um])]
+                s += t3[np.uint32(c3[um])]
+                s += t4[np.uint32(c4[um])]
                 for j in range(n_comp):
-                    s += comp_rows[j, levels[comp_ids[j], m]]
+                    uj = np.uint64(j)
+                    s += comp_rows[uj, levels[np.uint64(comp_ids[uj]), um]]
                 if has_text:
-                    gain = min(2.0 * cosine[m], 1.0)
+                    gain = min(2.0 * cosine[um], 1.0)
                     s += goals_weight * np.float32(gain)
                 s = s / total
                 if s > np.float32(1.0):
                     s = np.float32(1.0)
-                out[m] = s
+                out[um] = s
 
     # Waking the second thread costs more than it saves below a few hundred thousand
     # mentors, and on a busy machine it can wait a whole scheduler slice.
