@@ -63,6 +63,7 @@ def test_mentee_learns_passes_downloads_and_verifies(
     expect(page.get_by_role("button", name="Check now and issue my certificate")).to_have_count(0)
     certificate = Certificate.objects.get(holder=mentee, program=program)
 
+    page.locator("details.account-menu > summary").click()  # personal pages live in this menu
     page.get_by_role("link", name="Certificates and CPD").first.click()
     row = page.get_by_role("row", name=re.compile(program.name))
     expect(row).to_contain_text("Valid")

@@ -43,7 +43,7 @@ def test_mentee_answers_the_closure_survey(
 
     page.context.clear_cookies()
     sign_in(mentee)
-    page.get_by_role("link", name="My surveys").click()
+    page.get_by_role("link", name="My surveys", exact=True).click()
     page.get_by_role("link", name="Mentoring relationship quality").click()
     expect(page.get_by_role("heading", name="Who sees your answers")).to_be_visible()
     expect(page.get_by_text("This survey is anonymous.")).to_be_visible()

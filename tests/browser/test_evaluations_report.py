@@ -60,6 +60,7 @@ def test_the_report_updates_when_a_mentee_answers_at_closure(
             group.get_by_label(label, exact=True).check()
     theirs.get_by_role("button", name="Send my answers").click()
     expect(theirs.get_by_text("Thank you. Your answers are saved.")).to_be_visible()
+    theirs.locator("details.account-menu > summary").click()  # personal pages live in this menu
     theirs.get_by_role("link", name="My results", exact=True).click()
     expect(
         theirs.get_by_role("table", name="Your own answers to Mentee outcome survey")
