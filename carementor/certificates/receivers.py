@@ -1,6 +1,8 @@
-"""Issuing when learning progresses. The learning app sends `learning_progressed` after its
-transaction commits; we check that person's programme right away, so a passed test shows
-up as a certificate without waiting for the scheduled `certificates_issue` run."""
+"""Issuing when someone progresses. The learning app sends `learning_progressed`, and the
+mentorships and evaluations apps send `carementor.lib.signals.participation_progressed` (a
+mentorship closed, a survey answered), each after its transaction commits; we check that
+person's programme right away, so a completed checklist shows up as a certificate without
+waiting for the scheduled `certificates_issue` run."""
 
 import logging
 from typing import Any
@@ -18,6 +20,11 @@ def on_learning_progressed(sender: Any, *, user: Any, program: Any, **kwargs: An
 
 
 def connect() -> bool:
+    from carementor.lib.signals import participation_progressed
+
+    participation_progressed.connect(
+        on_learning_progressed, dispatch_uid="certificates-on-participation"
+    )
     try:
         from carementor.learning.signals import learning_progressed
     except ImportError:  # the learning app has no signal yet

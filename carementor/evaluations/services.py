@@ -39,6 +39,7 @@ from carementor.evaluations.models import (
     SurveyAssignment,
 )
 from carementor.evaluations.scoring import score_answers
+from carementor.lib.signals import participation_progressed
 
 DEFAULT_MIN_GROUP_SIZE = 5
 ABSOLUTE_MIN_GROUP_SIZE = 3
@@ -869,6 +870,9 @@ def response_submit(
             organization=program.organization,
             request=request,
             detail={"occasion": assignment.occasion, "instrument": instrument.code},
+        )
+        transaction.on_commit(
+            lambda: participation_progressed.send(sender=Response, user=user, program=program)
         )
 
 

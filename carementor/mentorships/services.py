@@ -70,6 +70,20 @@ def _evaluations_on_commit(mentorship: Mentorship) -> None:
     transaction.on_commit(lambda: on_mentorship_changed(mentorship.pk))
 
 
+def _progressed_on_commit(mentorship: Mentorship) -> None:
+    """Tell listeners (certificates) that every party moved forward in the programme."""
+    from carementor.lib.signals import participation_progressed
+
+    program = mentorship.program
+    users = mentorship.party_users()
+
+    def send() -> None:
+        for user in users:
+            participation_progressed.send(sender=Mentorship, user=user, program=program)
+
+    transaction.on_commit(send)
+
+
 def _notify_parties(
     mentorship: Mentorship, kind: str, *, actor: Any, exclude_actor: bool = True, **context: Any
 ) -> None:
@@ -585,4 +599,5 @@ def mentorship_close(
             mentorship, "mentorship_closed", actor=user, outcome=mentorship.get_outcome_display()
         )
         _evaluations_on_commit(mentorship)
+        _progressed_on_commit(mentorship)
     return mentorship
