@@ -1,49 +1,11 @@
-"""Evidence files on disk: outside any web root, under random names, owner-only permissions."""
+"""Evidence files (and message attachments) on disk, in the private "evidence" folder."""
 
-import os
-import re
-import secrets
-from pathlib import Path
+from carementor.lib.private_files import PrivateFolder
 
-from django.conf import settings
+_folder = PrivateFolder("evidence")
 
-_STORAGE_NAME = re.compile(r"[0-9a-f]{32}")
-
-
-def evidence_root() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "evidence"
-
-
-def path_for(storage_name: str) -> Path:
-    # Names come from our own database, but check anyway: a path never comes from a person.
-    if not _STORAGE_NAME.fullmatch(storage_name):
-        raise ValueError("Not an evidence storage name.")
-    return evidence_root() / storage_name[:2] / storage_name
-
-
-def save_bytes(data: bytes) -> str:
-    """Write a new file and return its storage name. Never overwrites, never follows links."""
-    storage_name = secrets.token_hex(16)
-    path = path_for(storage_name)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return storage_name
-
-
-def read_bytes(storage_name: str) -> bytes:
-    return path_for(storage_name).read_bytes()
-
-
-def delete(storage_name: str) -> None:
-    path_for(storage_name).unlink(missing_ok=True)
-
-
-def exists(storage_name: str) -> bool:
-    return path_for(storage_name).is_file()
+evidence_root = _folder.root
+path_for = _folder.path_for
+save_bytes = _folder.save_bytes
+read_bytes = _folder.read_bytes
+delete = _folder.delete
