@@ -246,6 +246,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
+        # Learning videos play in privacy-enhanced players, loaded only when opened.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],

@@ -96,3 +96,18 @@ def video_link(url: str) -> str:
     if video_id and _VIMEO_ID.fullmatch(video_id):
         return f"https://vimeo.com/{video_id}"
     raise ContentError(_("Only YouTube and Vimeo video addresses are accepted."))
+
+
+def video_embed(url: str) -> str:
+    """The privacy-enhanced player address for a canonical video link (see ``video_link``):
+    YouTube's no-cookie domain, Vimeo with do-not-track; "" for anything else."""
+    parts = urlsplit(url)
+    if parts.hostname == "www.youtube.com" and parts.path == "/watch":
+        video_id = (parse_qs(parts.query).get("v") or [""])[0]
+        if _YOUTUBE_ID.fullmatch(video_id):
+            return f"https://www.youtube-nocookie.com/embed/{video_id}"
+    if parts.hostname == "vimeo.com":
+        video_id = parts.path.strip("/")
+        if _VIMEO_ID.fullmatch(video_id):
+            return f"https://player.vimeo.com/video/{video_id}?dnt=1"
+    return ""

@@ -98,6 +98,14 @@ class Block(models.Model):
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
 
+    @property
+    def embed_url(self) -> str:
+        if self.kind != self.Kind.VIDEO:
+            return ""
+        from carementor.learning.content import video_embed
+
+        return video_embed(self.url)
+
 
 class ModuleProgress(models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="progress")

@@ -254,3 +254,24 @@ def test_managers_see_how_many_completed(login, program, module, coordinator, me
     services.module_open(module=module, user=mentor)
     body = login(coordinator).get(f"/learning/programs/{program.code}/").content.decode()
     assert "1 person" in body and "Your progress" not in body
+
+
+@pytest.mark.parametrize(
+    ("url", "player"),
+    [
+        ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871?dnt=1"),
+    ],
+)
+def test_videos_play_in_a_privacy_enhanced_player_the_policy_allows(
+    login, module, coordinator, mentee, url, player
+):
+    services.block_add(module=module, actor=coordinator, kind="video", title="Agenda", url=url)
+    response = login(mentee).get(f"/learning/modules/{module.code}/")
+    body = response.content.decode()
+    # Inside a closed <details> and lazy: nothing loads from the video site until opened.
+    assert '<details class="video">' in body
+    assert f'<iframe src="{player.replace("&", "&amp;")}" title="Agenda" loading="lazy"' in body
+    host = player.split("/")[2]
+    frame_src = next(d for d in response["Content-Security-Policy"].split(";") if "frame-src" in d)
+    assert f"https://{host}" in frame_src.split()
