@@ -278,9 +278,21 @@ def module_move(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def module_delete(request: AuthedRequest, code: str) -> HttpResponse:
+    """Ask first, saying how many people's progress goes with the module; delete on POST."""
     module = get_module_for(request.user, code, manage=True)
+    if request.method == "GET":
+        progress = ModuleProgress.objects.filter(module=module)
+        return render(
+            request,
+            "learning/module_delete.html",
+            {
+                "module": module,
+                "started": progress.count(),
+                "completed": progress.filter(completed_at__isnull=False).count(),
+            },
+        )
     program_code = module.program.code
     services.module_delete(module=module, actor=request.user)
     messages.success(request, _("Module deleted."))

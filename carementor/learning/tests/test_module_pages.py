@@ -275,3 +275,19 @@ def test_videos_play_in_a_privacy_enhanced_player_the_policy_allows(
     host = player.split("/")[2]
     frame_src = next(d for d in response["Content-Security-Policy"].split(";") if "frame-src" in d)
     assert f"https://{host}" in frame_src.split()
+
+
+def test_deleting_a_module_asks_first_and_says_whose_progress_goes(
+    login, module, coordinator, mentee
+):
+    services.module_complete(module=module, user=mentee)
+    client = login(coordinator)
+    page = client.get(f"/learning/modules/{module.code}/delete/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "1 person has opened this module" in body and "1 completed it" in body
+    assert Module.objects.filter(pk=module.pk).exists()
+    assert login(mentee).get(f"/learning/modules/{module.code}/delete/").status_code == 403
+    response = login(coordinator).post(f"/learning/modules/{module.code}/delete/")
+    assert response.status_code == 302
+    assert not Module.objects.filter(pk=module.pk).exists()
