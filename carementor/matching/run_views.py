@@ -108,7 +108,7 @@ def run_detail(request: AuthedRequest, code: str, run_code: str) -> HttpResponse
 
 
 def _detail_page(
-    request: AuthedRequest, run: MatchRun, error: str = "", status: int = 200
+    request: AuthedRequest, run: MatchRun, error: str = "", status: int = 200, swap: str = ""
 ) -> HttpResponse:
     program = run.program
     shape = formats_run.shape(program)
@@ -146,6 +146,9 @@ def _detail_page(
             "unmatched": unmatched_rows(run),
             "buckets": [(i * 10, i * 10 + 10, n) for i, n in enumerate(histogram)],
             "error": error,
+            # The mentor picker is rendered for one person at a time (?swap=<code>), so a page
+            # of 50 proposals does not carry 50 copies of every mentor's name.
+            "swap": swap or request.GET.get("swap", "")[:16],
             **_people(program),
         },
         status=status,
@@ -184,7 +187,7 @@ def proposal_swap(request: AuthedRequest, code: str, run_code: str, mentee: str)
     try:
         services.proposal_swap(run=run, mentee=person, mentor=mentor, actor=request.user)
     except MatchError as exc:
-        return _detail_page(request, run, exc.message, exc.status)
+        return _detail_page(request, run, exc.message, exc.status, swap=person.code)
     messages.success(request, _("Proposal changed and locked for the next run."))
     return redirect("programs:run_detail", code, run.code)
 

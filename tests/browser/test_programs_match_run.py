@@ -49,6 +49,9 @@ def test_coordinator_runs_adjusts_and_publishes(
     row.get_by_role("button", name="Forbid").click()
     expect(page.get_by_text("Pair rule saved; it applies from the next run.")).to_be_visible()
     settle(page)
+    page.get_by_role("row").filter(has_text="Ravi Kumar").get_by_role(
+        "link", name="Change mentor"
+    ).click()
     page.get_by_role("row").filter(has_text="Ravi Kumar").get_by_label(
         "Other mentor"
     ).select_option(label="Vikram Mehta")

@@ -134,3 +134,15 @@ def test_swaps_keep_the_tiers(login, coordinator, families):
         runs.proposal_swap(
             run=run, mentee=families["lina"], mentor=families["nikhil"], actor=coordinator
         )
+
+
+def test_the_mentor_picker_is_rendered_for_one_person_at_a_time(login, coordinator, families):
+    client = login(coordinator)
+    program = families["program"]
+    run = start(client, program)
+    url = f"/programs/{program.code}/runs/{run.code}/"
+    page = client.get(url).content.decode()
+    assert page.count('<select id="swap-') == 0 and page.count("Change mentor") >= 3
+    student = run.proposals.exclude(mentee__in=[families["nikhil"], families["lina"]]).first()
+    page = client.get(f"{url}?swap={student.mentee.code}").content.decode()
+    assert page.count('<select id="swap-') == 1 and 'id="swap-form"' in page
