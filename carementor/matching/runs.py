@@ -457,9 +457,8 @@ def pair_create(
         raise MatchError(_("You have forbidden this pair."), "forbidden_pair", 409)
     if program.format != "network" and mentee.pk in matched_mentee_ids(program):
         raise MatchError(_("This mentee already has a mentor here."), "already_matched", 409)
-    seat = lock_seats(program, [mentor.pk])[mentor.pk]
-    seat_take(seat, mentor, _("This mentor has no free places left."))
     try:
+        # A coordinator's mentorship takes the mentor's place under its lock (mentorships).
         mentorship = create_mentorship(
             program=program,
             mentors=[mentor],
@@ -469,7 +468,8 @@ def pair_create(
             source="coordinator",
         )
     except _mentorship_errors() as exc:
-        raise MatchError(str(getattr(exc, "message", exc)), "invalid", 409) from exc
+        code = getattr(exc, "code", "invalid")
+        raise MatchError(str(getattr(exc, "message", exc)), code, 409) from exc
     record(
         actor,
         "match.paired",

@@ -163,3 +163,17 @@ def test_manual_pairing_page(login, coordinator, run_cohort):
     assert refused.status_code == 409
     assert "This mentee already has a mentor here." in refused.content.decode()
     assert Mentorship.objects.count() == 1
+
+
+def test_manual_pairing_refuses_a_full_mentor_and_takes_one_place(login, coordinator, run_cohort):
+    from carementor.programs.models import Enrollment
+
+    program, vikram = run_cohort["program"], run_cohort["vikram"]
+    client = login(coordinator)
+    url = f"/programs/{program.code}/runs/pair/"
+    first = client.post(url, {"mentee": run_cohort["asha"].code, "mentor": vikram.code})
+    assert first.status_code == 302
+    assert Enrollment.objects.get(program=program, user=vikram).seats_taken == 1
+    refused = client.post(url, {"mentee": run_cohort["ravi"].code, "mentor": vikram.code})
+    assert refused.status_code == 409
+    assert Mentorship.objects.count() == 1
