@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC_PAGES = {
     "home",
     "health",
+    "ready",
+    "favicon",
     "set_language",
     # allauth: signing in, signing up, recovering access.
     "account_login",
@@ -34,6 +36,10 @@ PUBLIC_PAGES = {
     "mfa_trust",
     "mfa_login_webauthn",
     "mfa_signup_webauthn",
+    # Single sign-on: "Sign in with <organization>" for a typed work address, and allauth's
+    # page for a sign-in the person cancelled at their identity provider.
+    "sso:start",
+    "socialaccount_login_cancelled",
     # An invitation link opened before signing in explains how to accept it.
     "organizations:invitation",
     # Certificate verification is public by design (issue 7) — listed when it exists.
@@ -41,6 +47,10 @@ PUBLIC_PAGES = {
     # A calendar app subscribes without a session: the secret, revocable token in the URL is
     # the authentication (issue 5).
     "mentorships:calendar_feed",
+    # The privacy page explains data rights and retention to anyone (issue 14).
+    "privacy:policy",
+    # The e-mailed unlock link works before signing in; a bad token is 404 (issue 14).
+    "login_unlock",
 }
 
 # API operations anyone may call: (method, path).

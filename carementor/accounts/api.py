@@ -8,15 +8,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import ConfigDict, field_validator
 
 from carementor.accounts.forms import MAX_TOKEN_DAYS
+from carementor.accounts.mfa import has_mfa
 from carementor.accounts.models import PersonalAccessToken, User
 from carementor.accounts.permissions import get_token_for
 from carementor.accounts.services import account_update, token_create, token_revoke
 from carementor.lib.api_errors import AUTH_ERRORS, READ_ERRORS, ApiError, ErrorOut
+from carementor.lib.paging import BoundedPageNumberPagination
+from carementor.lib.text import Name
 from carementor.lib.timezones import validate_timezone
 from carementor.organizations.models import Membership
 
@@ -33,7 +36,7 @@ def _user(request: HttpRequest) -> User:
 # --- Me ----------------------------------------------------------------------------------
 
 
-class MyOrganizationOut(Schema):
+class AccountOrganizationOut(Schema):
     code: str
     name: str
     slug: str
@@ -44,21 +47,26 @@ class MeOut(Schema):
     code: str
     email: str
     full_name: str
+    preferred_name: str = Field(description="The name greetings use; empty means the given name.")
+    greeting_name: str = Field(description="The name greetings and menus use now.")
     timezone: str
     language: str = Field(description="Interface language; empty means the browser's.")
     has_mfa: bool
     is_staff: bool
-    organizations: list[MyOrganizationOut]
+    organizations: list[AccountOrganizationOut]
 
 
 class MePatchIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    full_name: str | None = Field(None, max_length=150)
+    full_name: Name | None = Field(None, max_length=150)
+    preferred_name: Name | None = Field(
+        None, max_length=60, description="The name to greet you by; empty for your given name."
+    )
     timezone: str | None = Field(None, description="An IANA timezone, e.g. Asia/Kolkata.")
     language: str | None = Field(None, description="A language code from the interface's list.")
 
-    @field_validator("full_name")
+    @field_validator("full_name", "preferred_name")
     @classmethod
     def _squash_spaces(cls, value: str | None) -> str | None:
         return None if value is None else " ".join(value.split())
@@ -88,9 +96,11 @@ def _me(user: User) -> dict[str, Any]:
         "code": user.code,
         "email": user.email,
         "full_name": user.full_name,
+        "preferred_name": user.preferred_name,
+        "greeting_name": user.get_short_name(),
         "timezone": user.timezone,
         "language": user.language,
-        "has_mfa": user.has_mfa(),
+        "has_mfa": has_mfa(user),
         "is_staff": user.is_staff,
         "organizations": [
             {
@@ -117,6 +127,7 @@ def me_update(request: HttpRequest, payload: MePatchIn) -> dict[str, Any]:
     account_update(
         user,
         full_name=payload.full_name,
+        preferred_name=payload.preferred_name,
         timezone_name=payload.timezone,
         language=payload.language,
         request=request,
@@ -166,7 +177,7 @@ class TokenIn(Schema):
 @router.get(
     "/tokens", response={200: list[TokenOut], **AUTH_ERRORS, 422: ErrorOut}, summary="My API tokens"
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def tokens_list(request: HttpRequest) -> Any:
     return PersonalAccessToken.objects.filter(user=_user(request))
 

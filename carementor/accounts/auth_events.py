@@ -12,6 +12,7 @@ from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from carementor.accounts.models import User
 from carementor.audit.models import AuditEvent
 from carementor.audit.services import record
 
@@ -31,13 +32,17 @@ def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> No
 def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
+    # The typed address is not copied into the trail: it may be someone else's, and an
+    # account's address would outlive its erasure. A known account becomes the subject.
     email = str(credentials.get("email") or credentials.get("username") or "")
+    subject = User.objects.filter(email__iexact=email).first() if email else None
     record(
         None,
         "auth.login_failed",
+        subject,
         request=request,
         outcome=AuditEvent.Outcome.FAILURE,
-        actor_email=email,
+        detail={"known_account": subject is not None},
     )
 
 
@@ -101,8 +106,6 @@ def on_email_changed(
         "auth.email_changed",
         user,
         request=request,
-        detail={
-            "from": from_email_address.email if from_email_address else "",
-            "to": to_email_address.email,
-        },
+        # The addresses themselves stay out of the trail (erasure could not remove them).
+        detail={"had_previous_address": from_email_address is not None},
     )

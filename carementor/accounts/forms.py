@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carementor.lib.text import clean_name
 from carementor.lib.timezones import timezone_names
 
 MAX_TOKEN_DAYS = 366
@@ -45,7 +46,18 @@ def language_choices() -> list[tuple[str, Any]]:
 
 
 class AccountSettingsForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, required=False, validators=[clean_name]
+    )
+    preferred_name = forms.CharField(
+        label=_("Name to greet you by"),
+        max_length=60,
+        required=False,
+        validators=[clean_name],
+        help_text=_(
+            "How CareMentor greets you, e.g. “Meera” or “Dr Pillai”. Leave empty to use your first name."
+        ),
+    )
     timezone = forms.ChoiceField(
         label=_("Timezone"),
         choices=timezone_choices,
@@ -57,3 +69,6 @@ class AccountSettingsForm(forms.Form):
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_preferred_name(self) -> str:
+        return " ".join(self.cleaned_data["preferred_name"].split())

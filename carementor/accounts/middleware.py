@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from carementor.accounts.mfa import mfa_exempt_path, privileged_without_mfa
+from carementor.accounts.mfa import idp_asserted_mfa, mfa_exempt_path, privileged_without_mfa
 
 
 class UserTimezoneMiddleware:
@@ -27,7 +27,12 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The zone is the request's, not the thread's: code that runs next in this thread
+            # (a test, a task in an in-process worker) must see the server's zone again.
+            timezone.deactivate()
 
 
 class UserLanguageMiddleware:
@@ -58,7 +63,9 @@ class RequireMFAForPrivilegedMiddleware:
 
     Until they do, every page except the account pages sends them to enrol, and every API
     operation answers 403 with code ``mfa_required``. Token-authenticated API calls are
-    checked by ``api_auth`` because the token is only read inside the API.
+    checked by ``api_auth`` because the token is only read inside the API. A session whose
+    sign-in the organization's identity provider asserted as multi-factor (single sign-on,
+    ``accounts.mfa.IDP_MFA_SESSION_KEY``) has done its MFA there.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -66,7 +73,11 @@ class RequireMFAForPrivilegedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path
-        if not mfa_exempt_path(path) and privileged_without_mfa(request.user):
+        if (
+            not mfa_exempt_path(path)
+            and privileged_without_mfa(request.user)
+            and not idp_asserted_mfa(request)
+        ):
             if path.startswith("/api/"):
                 return JsonResponse(
                     {

@@ -8,6 +8,7 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
 from carementor.lib.codes import new_code
+from carementor.lib.text import clean_name
 from carementor.lib.timezones import validate_timezone
 
 
@@ -28,12 +29,81 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+# Titles that open a name but are not what anyone is called by: "Dr Meera Pillai" is "Meera".
+# Compared without dots and case, so "Prof.", "DR" and "Mrs." match too.
+HONORIFICS = frozenset(
+    [
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "sr",
+        "sister",
+        "sis",
+        "br",
+        "brother",
+        "fr",
+        "father",
+        "rev",
+        "shri",
+        "sri",
+        "shree",
+        "smt",
+        "shrimati",
+        "srimati",
+        "kumari",
+        "km",
+        "kum",
+        "sushri",
+        "capt",
+        "captain",
+        "col",
+        "maj",
+        "lt",
+        "gen",
+        "brig",
+        "cdr",
+        "sir",
+        "dame",
+        "lady",
+        "lord",
+        "hon",
+        "er",
+        "adv",
+    ]
+)
+
+
+def given_name(full_name: str) -> str:
+    """The first word of a full name that is not a title; "" when there is none."""
+    for word in full_name.split():
+        if word.rstrip(".").casefold() not in HONORIFICS:
+            return word
+    return ""
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their e-mail address."""
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=150, blank=True, validators=[clean_name]
+    )
+    # What greetings and menus call the person ("Meera", "Dr Pillai"); empty: their given name.
+    preferred_name = models.CharField(
+        _("name to greet you by"),
+        max_length=60,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[clean_name],
+    )
     timezone = models.CharField(
         _("timezone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
@@ -41,6 +111,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("platform staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)  # type: ignore[misc]
     date_joined = models.DateTimeField(_("date joined"), default=django_timezone.now)
+    # Replaced whenever the person's memberships or authenticators change, so that facts cached
+    # under it (carementor.accounts.facts) are never used after the change.
+    access_stamp = models.CharField(
+        max_length=16, blank=True, default="", db_default="", editable=False
+    )
 
     objects = UserManager()
 
@@ -59,7 +134,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split() or [self.email])[0]
+        """The name greetings and menus use: the one chosen, else the given name (never a
+        title alone: "Dr Meera Pillai" is "Meera"), else what they typed, else the e-mail."""
+        if self.preferred_name.strip():
+            return self.preferred_name.strip()
+        # A name made only of titles ("Dr") still greets the person by what they typed.
+        return given_name(self.full_name) or self.full_name.strip() or self.email
 
     def has_mfa(self) -> bool:
         from allauth.mfa.models import Authenticator

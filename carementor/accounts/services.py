@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -71,15 +72,17 @@ def account_update(
     user: User,
     *,
     full_name: str | None = None,
+    preferred_name: str | None = None,
     timezone_name: str | None = None,
     language: str | None = None,
     request: HttpRequest | None = None,
 ) -> User:
-    """Change a person's name, timezone or interface language (already validated)."""
+    """Change a person's names, timezone or interface language (already validated)."""
     changes = {
         field: value
         for field, value in (
             ("full_name", full_name),
+            ("preferred_name", preferred_name),
             ("timezone", timezone_name),
             ("language", language),
         )
@@ -91,4 +94,37 @@ def account_update(
         setattr(user, field, value)
     user.save(update_fields=list(changes))
     record(user, "account.updated", user, request=request, detail={"fields": sorted(changes)})
+    return user
+
+
+def sessions_end(user: User) -> int:
+    """Sign the person out everywhere: delete every live session that belongs to them."""
+    key = str(user.pk)
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == key:
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_deactivate(user: User, actor: User, *, request: HttpRequest | None = None) -> User:
+    """Stop an account: no sign-in, every session ended, every API token revoked. Audited."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        return user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    revoked = (
+        PersonalAccessToken.objects.active().filter(user=user).update(revoked_at=timezone.now())
+    )
+    sessions = sessions_end(user)
+    record(
+        actor,
+        "account.deactivated",
+        user,
+        request=request,
+        detail={"sessions_ended": sessions, "tokens_revoked": revoked},
+    )
     return user

@@ -3,7 +3,7 @@ from django.urls import path
 from carementor.accounts import views
 
 urlpatterns = [
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("security/unlock/<str:token>/", views.login_unlock, name="login_unlock"),
     path("security/mfa-required/", views.mfa_required, name="mfa_required"),
     path("settings/account/", views.account_settings, name="account_settings"),
     path("settings/tokens/", views.tokens, name="tokens"),

@@ -1,12 +1,10 @@
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,56 +14,11 @@ from carementor.accounts.mfa import is_privileged
 from carementor.accounts.models import PersonalAccessToken
 from carementor.accounts.permissions import get_token_for
 from carementor.accounts.services import account_update, token_create, token_revoke
+from carementor.accounts.throttle import unlock_for_browser, unlock_user
 from carementor.lib.api_errors import ApiError
 from carementor.lib.http import AuthedRequest
-from carementor.organizations.models import Invitation, Membership
-from carementor.profiles.services import profile_for
 
 TOKENS_PER_PAGE = 20
-
-
-@login_required
-def dashboard(request: AuthedRequest) -> HttpResponse:
-    user = request.user
-    profile = profile_for(user)
-    percent, missing = profile.completeness()
-    memberships = Membership.objects.filter(user=user).select_related("organization")
-    invitations = (
-        Invitation.objects.pending()
-        .filter(email__iexact=user.email)
-        .select_related("organization", "invited_by")
-    )
-    return render(
-        request,
-        "accounts/dashboard.html",
-        {
-            **_to_do(user),
-            "profile": profile,
-            "completeness": percent,
-            "missing": missing,
-            "memberships": memberships,
-            "invitations": invitations,
-            "has_mfa": user.has_mfa(),
-        },
-    )
-
-
-def _to_do(user: Any) -> dict[str, Any]:
-    """What waits for the person outside their mentorships: surveys to answer and their
-    certificates (one query each)."""
-    from carementor.certificates.models import Certificate
-    from carementor.evaluations.models import SurveyAssignment
-
-    now = timezone.now()
-    surveys = list(
-        SurveyAssignment.objects.open()
-        .for_user(user)
-        .filter(opens_at__lte=now, due_at__gt=now, has_responded__isnull=True)
-        .select_related("instrument", "program")
-        .order_by("due_at")[:5]
-    )
-    certificates = Certificate.objects.valid().filter(holder=user).count()
-    return {"surveys_waiting": surveys, "certificate_count": certificates}
 
 
 @login_required
@@ -124,7 +77,12 @@ def token_revoke_view(request: AuthedRequest, code: str) -> HttpResponse:
 @login_required
 def account_settings(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    initial = {"full_name": user.full_name, "timezone": user.timezone, "language": user.language}
+    initial = {
+        "full_name": user.full_name,
+        "preferred_name": user.preferred_name,
+        "timezone": user.timezone,
+        "language": user.language,
+    }
     form = AccountSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
@@ -132,6 +90,7 @@ def account_settings(request: AuthedRequest) -> HttpResponse:
             account_update(
                 user,
                 full_name=form.cleaned_data["full_name"],
+                preferred_name=form.cleaned_data["preferred_name"],
                 timezone_name=form.cleaned_data["timezone"],
                 language=language,
                 request=request,
@@ -153,3 +112,18 @@ def account_settings(request: AuthedRequest) -> HttpResponse:
             return response
         return render(request, "accounts/account_settings.html", {"form": form}, status=422)
     return render(request, "accounts/account_settings.html", {"form": form})
+
+
+@never_cache
+def login_unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed when sign-in to an account is paused. Opening it shows a button (mail
+    scanners follow links, they do not press buttons); pressing it lets this browser sign in
+    to that account past the lock."""
+    user = unlock_user(token)
+    if user is None:
+        return render(request, "accounts/unlock.html", {"valid": False}, status=404)
+    if request.method == "POST":
+        unlock_for_browser(request, user)
+        messages.success(request, _("You can sign in now."))
+        return redirect("account_login")
+    return render(request, "accounts/unlock.html", {"valid": True})

@@ -10,18 +10,21 @@ from carementor.audit.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = [
         "at",
-        "actor_email",
+        "actor",
+        "actor_label",
         "action",
         "target_type",
-        "target_repr",
+        "target_id",
+        "subject",
         "organization",
         "outcome",
         "ip",
     ]
     list_filter = ["outcome", "action", "organization"]
-    search_fields = ["actor_email", "action", "target_repr", "target_id"]
+    search_fields = ["actor__code", "subject__code", "actor_label", "action", "target_id"]
     date_hierarchy = "at"
-    list_select_related = ["organization"]
+    list_select_related = ["organization", "actor", "subject"]
+    raw_id_fields = ["actor", "subject", "organization"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -31,23 +31,22 @@ from carementor.certificates.permissions import (
 from carementor.certificates.schemas import (
     CertificateOut,
     CertificatePageOut,
+    CertificateProgressOut,
+    CertificateRevokeIn,
     CpdEntryIn,
     CpdEntryOut,
     CpdPageOut,
     IssueOut,
     PageParams,
     ParticipantCompletionPageOut,
-    ProgressOut,
     ProgressPageOut,
     ProgressParams,
-    RevokeIn,
     RuleIn,
     RuleOut,
     SettingsIn,
     SettingsOut,
     VerificationOut,
 )
-from carementor.certificates.services import CertificateError
 from carementor.certificates.verification import allow_lookup, find
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorOut
 from carementor.programs.permissions import get_program_for
@@ -59,10 +58,6 @@ PDF_RESPONSE: dict[str, Any] = {"responses": {200: {"content": {"application/pdf
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _fail(exc: CertificateError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.code)
 
 
 def _role(role: str) -> str:
@@ -165,7 +160,7 @@ def list_progress(request: HttpRequest, params: Query[ProgressParams]) -> dict[s
     return {"count": len(programs), "items": _progress(_user(request), chosen)}
 
 
-@router.get("/progress/{code}", response={200: ProgressOut, **READ_ERRORS})
+@router.get("/progress/{code}", response={200: CertificateProgressOut, **READ_ERRORS})
 def get_progress(request: HttpRequest, code: str) -> dict[str, Any]:
     """My checklist per role in one programme: what is done and what remains."""
     program = get_program_for(_user(request), code)
@@ -189,16 +184,13 @@ def list_rules(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 @router.put("/programs/{code}/rules/{role}", response={200: RuleOut, **WRITE_ERRORS})
 def put_rule(request: HttpRequest, code: str, role: str, payload: RuleIn) -> dict[str, Any]:
     program = get_program_for(_user(request), code, manage=True)
-    try:
-        rule = services.rule_set(
-            program=program,
-            role=_role(role),
-            actor=_user(request),
-            data=payload.dict(),
-            request=request,
-        )
-    except CertificateError as exc:
-        raise _fail(exc) from exc
+    rule = services.rule_set(
+        program=program,
+        role=_role(role),
+        actor=_user(request),
+        data=payload.dict(),
+        request=request,
+    )
     rule.refresh_from_db()
     return rule_out(rule)
 
@@ -225,7 +217,7 @@ def program_completion(
     pairs = participants(program)
     rows = overview(program, pairs[params.offset : params.offset + params.limit])
     return {
-        "count": len(pairs),
+        "count": pairs.count(),
         "items": [
             {
                 "user": row.user.code,
@@ -304,17 +296,14 @@ def put_logo(request: HttpRequest, org: str, file: File[UploadedFile]) -> dict[s
     found = CertificateSettings.objects.filter(organization=organization).first()
     if file.size and file.size > services.LOGO_MAX_BYTES:
         raise ApiError(413, "The logo is larger than 512 KB.", "too_large")
-    try:
-        services.settings_update(
-            organization=organization,
-            actor=_user(request),
-            signatory_name=found.signatory_name if found else "",
-            signatory_title=found.signatory_title if found else "",
-            logo=(file.name or "logo", file.read(services.LOGO_MAX_BYTES + 1)),
-            request=request,
-        )
-    except CertificateError as exc:
-        raise _fail(exc) from exc
+    services.settings_update(
+        organization=organization,
+        actor=_user(request),
+        signatory_name=found.signatory_name if found else "",
+        signatory_title=found.signatory_title if found else "",
+        logo=(file.name or "logo", file.read(services.LOGO_MAX_BYTES + 1)),
+        request=request,
+    )
     return _settings_out(organization)
 
 
@@ -360,14 +349,11 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @router.post("/c/{code}/revoke", response={200: CertificateOut, **WRITE_ERRORS})
-def revoke(request: HttpRequest, code: str, payload: RevokeIn) -> dict[str, Any]:
+def revoke(request: HttpRequest, code: str, payload: CertificateRevokeIn) -> dict[str, Any]:
     certificate = get_certificate_for(_user(request), code, manage=True)
-    try:
-        certificate = services.certificate_revoke(
-            certificate=certificate, actor=_user(request), reason=payload.reason, request=request
-        )
-    except CertificateError as exc:
-        raise _fail(exc) from exc
+    certificate = services.certificate_revoke(
+        certificate=certificate, actor=_user(request), reason=payload.reason, request=request
+    )
     return certificate_out(certificate)
 
 
@@ -377,12 +363,9 @@ def reissue(request: HttpRequest, code: str) -> Status:
     certificate = get_certificate_for(_user(request), code)
     if certificate.holder_id != _user(request).pk:
         raise ApiError(404, "Not found.", "not_found")
-    try:
-        new = services.certificate_reissue(
-            certificate=certificate, user=_user(request), request=request
-        )
-    except CertificateError as exc:
-        raise _fail(exc) from exc
+    new = services.certificate_reissue(
+        certificate=certificate, user=_user(request), request=request
+    )
     return Status(201, certificate_out(new))
 
 
@@ -432,20 +415,14 @@ def list_cpd(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
 @router.post("/cpd", response={201: CpdEntryOut, **WRITE_ERRORS})
 def add_cpd(request: HttpRequest, payload: CpdEntryIn) -> Status:
     """Add an activity from outside CareMentor to my CPD log."""
-    try:
-        entry = services.cpd_add(user=_user(request), request=request, **payload.dict())
-    except CertificateError as exc:
-        raise _fail(exc) from exc
+    entry = services.cpd_add(user=_user(request), request=request, **payload.dict())
     return Status(201, cpd_out(entry))
 
 
 @router.delete("/cpd/{code}", response={204: None, **WRITE_ERRORS})
 def delete_cpd(request: HttpRequest, code: str) -> Status:
     entry = get_cpd_entry_for(_user(request), code)
-    try:
-        services.cpd_delete(entry=entry, user=_user(request), request=request)
-    except CertificateError as exc:
-        raise _fail(exc) from exc
+    services.cpd_delete(entry=entry, user=_user(request), request=request)
     return Status(204, None)
 
 

@@ -7,7 +7,7 @@ closure survey are asked of the learning and evaluations apps.
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +27,9 @@ from carementor.mentorships.models import (
     Phase,
 )
 from carementor.programs.models import Enrollment, Program
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class Checklist:
         return _("As a mentor") if self.role == Role.MENTOR else _("As a mentee")
 
 
-def participant_roles(user: Any, program: Program) -> list[str]:
+def participant_roles(user: "User", program: Program) -> list[str]:
     """The roles in which ``user`` takes part: from live or ended mentorships of the
     programme and from an approved enrolment. Mentee first."""
     roles = set(
@@ -94,7 +97,7 @@ def participant_roles(user: Any, program: Program) -> list[str]:
     return [role for role in (Role.MENTEE, Role.MENTOR) if role in roles]
 
 
-def programs_of(user: Any) -> "list[Program]":
+def programs_of(user: "User") -> "list[Program]":
     """Programmes in which a person takes part (mentorship party or approved enrolment)."""
     via_mentorships = MentorshipParty.objects.filter(user=user).values("mentorship__program_id")
     via_enrollment = Enrollment.objects.filter(user=user, status=Enrollment.Status.APPROVED).values(
@@ -111,7 +114,7 @@ def _count(n: int, of: int) -> str:
     return _("%(n)s of %(of)s") % {"n": min(n, of), "of": of}
 
 
-def checklist(user: Any, program: Program, role: str) -> Checklist:
+def checklist(user: "User", program: Program, role: str) -> Checklist:
     """``user``'s checklist for ``role`` in ``program``, under the programme's rule."""
     rule = CompletionRule.objects.filter(program=program, role=role).first()
     return checklist_under(user, program, role, rule)
@@ -131,16 +134,18 @@ class Facts:
     quizzes_required: list[tuple[str, str]] = field(default_factory=list)
     quizzes_passed: set[str] = field(default_factory=set)
     survey_answered: bool = False
+    # The programme's logbook rules for a mentee: (competency, signed off, needed).
+    logbook: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def checklist_under(
-    user: Any, program: Program, role: str, rule: CompletionRule | None
+    user: "User", program: Program, role: str, rule: CompletionRule | None
 ) -> Checklist:
     """The checklist under an already loaded ``rule`` (None: the programme has none)."""
     return evaluate(program, role, rule, _facts(user, program, role, rule))
 
 
-def _facts(user: Any, program: Program, role: str, rule: CompletionRule | None) -> Facts:
+def _facts(user: "User", program: Program, role: str, rule: CompletionRule | None) -> Facts:
     facts = Facts(
         mentorships=list(
             Mentorship.objects.filter(
@@ -177,6 +182,10 @@ def _facts(user: Any, program: Program, role: str, rule: CompletionRule | None) 
         from carementor.evaluations.services import has_answered
 
         facts.survey_answered = has_answered(user=user, program=program, occasion="closure")
+    if role == Role.MENTEE:
+        from carementor.logbooks.services import signed_against_requirements
+
+        facts.logbook = signed_against_requirements(program, [user.pk]).get(user.pk, [])
     return facts
 
 
@@ -270,6 +279,26 @@ def evaluate(program: Program, role: str, rule: CompletionRule | None, facts: Fa
         items.append(
             Requirement("closure_survey", _("Answer the closure survey"), facts.survey_answered)
         )
+    if facts.logbook:
+        # A programme's logbook rules (N signed-off entries per competency) count towards
+        # completion whenever it has a completion rule for mentees.
+        items.append(
+            Requirement(
+                "logbook_signed",
+                _("Get the logbook entries the programme asks for signed off"),
+                all(signed >= needed for _name, signed, needed in facts.logbook),
+                _count(
+                    sum(min(signed, needed) for _name, signed, needed in facts.logbook),
+                    sum(needed for _name, _signed, needed in facts.logbook),
+                ),
+                tuple(
+                    _("%(name)s: %(signed)s of %(needed)s signed off")
+                    % {"name": name, "signed": signed, "needed": needed}
+                    for name, signed, needed in facts.logbook
+                    if signed < needed
+                ),
+            )
+        )
     ended = [m for m in mentorships if m.phase in ENDED_PHASES and m.closed_at]
     if rule.mentorship_ended:
         items.append(
@@ -279,7 +308,9 @@ def evaluate(program: Program, role: str, rule: CompletionRule | None, facts: Fa
     if all(item.done for item in items):
         # Mentorship facts date themselves: completion is the last closure. Learning and
         # surveys may come after it, and we only see that they are done now.
-        later_steps = rule.modules_completed or rule.quizzes_passed or rule.closure_survey
+        later_steps = (
+            rule.modules_completed or rule.quizzes_passed or rule.closure_survey or facts.logbook
+        )
         if ended and not later_steps:
             completed_on = timezone.localdate(max(m.closed_at for m in ended if m.closed_at))
         else:
@@ -289,7 +320,7 @@ def evaluate(program: Program, role: str, rule: CompletionRule | None, facts: Fa
     return Checklist(program, role, rule, tuple(items), started_on, completed_on, mentorships)
 
 
-def checklists_for(user: Any, program: Program) -> list[Checklist]:
+def checklists_for(user: "User", program: Program) -> list[Checklist]:
     rules = {r.role: r for r in CompletionRule.objects.filter(program=program)}
     return [
         checklist_under(user, program, role, rules.get(role))

@@ -1,15 +1,19 @@
 """Reading and exporting a person's CPD log."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from carementor.certificates.models import CpdEntry
+from carementor.lib.spreadsheet import safe_cell
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 CSV_HEADER = ["date", "activity", "hours", "counted", "source", "evidence"]
 
 
-def cpd_entries(user: Any) -> "QuerySet[CpdEntry]":
+def cpd_entries(user: "User") -> "QuerySet[CpdEntry]":
     return CpdEntry.objects.filter(user=user).select_related("certificate").order_by("-date", "-id")
 
 
@@ -19,21 +23,16 @@ def evidence_of(entry: CpdEntry) -> str:
     return entry.evidence
 
 
-def _cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def cpd_csv(user: Any, writer: Any) -> None:
+def cpd_csv(user: "User", writer: Any) -> None:
     writer.writerow(CSV_HEADER)
     for entry in cpd_entries(user):
         writer.writerow(
             [
                 entry.date.isoformat(),
-                _cell(entry.activity),
+                safe_cell(entry.activity),
                 f"{entry.hours:.1f}",
                 "no" if entry.is_void else "yes",
                 entry.source,
-                _cell(evidence_of(entry)),
+                safe_cell(evidence_of(entry)),
             ]
         )

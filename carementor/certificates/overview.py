@@ -3,13 +3,17 @@ queries per page: the facts of a whole page are gathered in bulk, then judged by
 `completion.evaluate` as a person's own checklist (a test holds the two paths equal)."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, overload
 
-from django.db.models import Count
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Lower
 
 from carementor.accounts.models import User
 from carementor.certificates.completion import Checklist, Facts, evaluate
 from carementor.certificates.models import Certificate, CompletionRule, Role
+from carementor.lib.sql import count_of
 from carementor.mentorships.models import (
     Agreement,
     Goal,
@@ -29,22 +33,72 @@ class Row:
     certificate: Certificate | None
 
 
-def participants(program: Program) -> list[tuple[int, str]]:
-    """(user id, role) of everyone taking part, ordered by name then role (mentee first)."""
-    pairs: set[tuple[int, str]] = set(
-        MentorshipParty.objects.filter(mentorship__program=program)
-        .exclude(mentorship__phase=Phase.PROPOSED)
-        .values_list("user_id", "role")
-    )
-    for user_id, role in Enrollment.objects.filter(
-        program=program, status=Enrollment.Status.APPROVED
-    ).values_list("user_id", "role"):
-        if role in (Enrollment.Role.MENTEE, Enrollment.Role.BOTH):
-            pairs.add((user_id, Role.MENTEE))
-        if role in (Enrollment.Role.MENTOR, Enrollment.Role.BOTH):
-            pairs.add((user_id, Role.MENTOR))
-    names = dict(User.objects.filter(pk__in={u for u, _r in pairs}).values_list("pk", "full_name"))
-    return sorted(pairs, key=lambda p: (names.get(p[0], "").lower(), p[0], p[1] != Role.MENTEE))
+class Participants:
+    """(user id, role) of everyone taking part in a programme, ordered by name (the
+    database's collation, case-insensitive), then user, then role (mentee first).
+
+    Lazy: the list lives in the database as the union of two queries (people taking part as
+    mentee, as mentor), so ``len`` is one ``COUNT`` and a slice one page, whatever the size of
+    the programme. A person takes part in a role through a mentorship past the proposal or an
+    approved enrolment in that role (or both roles)."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+
+    def _as(self, role: str, order: int) -> "QuerySet[Any]":
+        program = self.program
+        parties = (
+            MentorshipParty.objects.filter(mentorship__program=program, role=role)
+            .exclude(mentorship__phase=Phase.PROPOSED)
+            .values("user_id")
+        )
+        enrolled = Enrollment.objects.filter(
+            program=program,
+            status=Enrollment.Status.APPROVED,
+            role__in=(role, Enrollment.Role.BOTH),
+        ).values("user_id")
+        return (
+            User.objects.filter(Q(pk__in=parties) | Q(pk__in=enrolled))
+            .annotate(
+                sort_name=Lower("full_name"),
+                as_role=Value(role, output_field=CharField()),
+                role_order=Value(order, output_field=IntegerField()),
+            )
+            .values_list("sort_name", "pk", "role_order", "as_role")
+            .order_by()
+        )
+
+    def queryset(self) -> "QuerySet[Any]":
+        mentees = self._as(Role.MENTEE, 0)
+        return mentees.union(self._as(Role.MENTOR, 1), all=True).order_by(
+            "sort_name", "pk", "role_order"
+        )
+
+    def count(self) -> int:
+        return self.queryset().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, str]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [(pk, role) for _n, pk, _o, role in self.queryset()[index]]
+        _n, pk, _o, role = self.queryset()[index]
+        return (pk, role)
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        return iter(self[:])
+
+
+def participants(program: Program) -> Participants:
+    """Everyone taking part in ``program`` as (user id, role), paged in the database."""
+    return Participants(program)
 
 
 def overview(program: Program, pairs: list[tuple[int, str]]) -> list[Row]:
@@ -54,29 +108,35 @@ def overview(program: Program, pairs: list[tuple[int, str]]) -> list[Row]:
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
     facts: dict[tuple[int, str], Facts] = defaultdict(Facts)
     by_mentorship: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for party in MentorshipParty.objects.filter(
+    wanted = list(rules.values())
+    # Agreement in force and meetings held ride on the parties' query as columns.
+    parties = MentorshipParty.objects.filter(
         mentorship__program=program, user_id__in=user_ids
-    ).select_related("mentorship"):
+    ).select_related("mentorship")
+    if any(r.agreement_signed for r in wanted):
+        parties = parties.annotate(
+            in_force=Exists(
+                Agreement.objects.filter(
+                    mentorship=OuterRef("mentorship"), effective_at__isnull=False
+                )
+            )
+        )
+    if any(r.meetings_held for r in wanted):
+        parties = parties.annotate(
+            held=count_of(
+                Meeting.objects.filter(
+                    mentorship=OuterRef("mentorship"), status=MeetingStatus.HELD
+                ),
+                by="mentorship",
+            )
+        )
+    for party in parties:
         key = (party.user_id, party.role)
         facts[key].mentorships.append(party.mentorship)
         by_mentorship[party.mentorship_id].append(key)
+        facts[key].signed = facts[key].signed or getattr(party, "in_force", False)
+        facts[key].held += getattr(party, "held", 0)
     ids = list(by_mentorship)
-    wanted = list(rules.values())
-    if any(r.agreement_signed for r in wanted):
-        for mentorship_id in Agreement.objects.filter(
-            mentorship_id__in=ids, effective_at__isnull=False
-        ).values_list("mentorship_id", flat=True):
-            for key in by_mentorship[mentorship_id]:
-                facts[key].signed = True
-    if any(r.meetings_held for r in wanted):
-        held = (
-            Meeting.objects.filter(mentorship_id__in=ids, status=MeetingStatus.HELD)
-            .values("mentorship_id")
-            .annotate(n=Count("id"))
-        )
-        for row in held:
-            for key in by_mentorship[row["mentorship_id"]]:
-                facts[key].held += row["n"]
     if any(r.goals_achieved or r.all_goals_achieved for r in wanted):
         for mentorship_id, title, status in (
             Goal.objects.filter(mentorship_id__in=ids)
@@ -100,6 +160,12 @@ def overview(program: Program, pairs: list[tuple[int, str]]) -> list[Row]:
         )
         for user_id, role in pairs:
             facts[(user_id, role)].survey_answered = user_id in answered
+    if Role.MENTEE in rules:
+        from carementor.logbooks.services import signed_against_requirements
+
+        mentees = {u for u, role in pairs if role == Role.MENTEE}
+        for user_id, progress in signed_against_requirements(program, mentees).items():
+            facts[(user_id, Role.MENTEE)].logbook = progress
     certificates = {
         (c.holder_id, c.role): c
         for c in Certificate.objects.filter(program=program, holder_id__in=user_ids).order_by(

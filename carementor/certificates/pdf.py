@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from carementor.certificates.models import Certificate, CertificateSettings
+from carementor.lib.pdf import html_to_pdf
 
 
 def qr_data_uri(url: str) -> str:
@@ -20,14 +21,6 @@ def qr_data_uri(url: str) -> str:
     buffer = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()  # type: ignore[no-any-return]
 
 
 def _logo_uri(found: CertificateSettings | None) -> str:

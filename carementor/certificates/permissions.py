@@ -5,7 +5,7 @@ gets 404, as if it did not exist. The public verification page does not use thes
 shows only what the certificate itself says.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -15,8 +15,11 @@ from carementor.organizations.models import Organization, Role
 from carementor.organizations.permissions import get_organization_for
 from carementor.programs.permissions import can_manage
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-def get_certificate_for(user: Any, code: str, *, manage: bool = False) -> Certificate:
+
+def get_certificate_for(user: "User", code: str, *, manage: bool = False) -> Certificate:
     if not getattr(user, "is_authenticated", False):
         raise Http404
     certificate = (
@@ -34,7 +37,7 @@ def get_certificate_for(user: Any, code: str, *, manage: bool = False) -> Certif
     return certificate
 
 
-def get_cpd_entry_for(user: Any, code: str) -> CpdEntry:
+def get_cpd_entry_for(user: "User", code: str) -> CpdEntry:
     """A CPD log is private to its owner."""
     if not getattr(user, "is_authenticated", False):
         raise Http404
@@ -44,6 +47,6 @@ def get_cpd_entry_for(user: Any, code: str) -> CpdEntry:
     return entry
 
 
-def get_settings_organization_for(user: Any, code: str) -> Organization:
+def get_settings_organization_for(user: "User", code: str) -> Organization:
     """The organization whose certificate settings ``user`` may change (admins, coordinators)."""
     return get_organization_for(user, code, role=(Role.ADMIN, Role.COORDINATOR))

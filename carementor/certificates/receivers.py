@@ -1,8 +1,8 @@
-"""Issuing when someone progresses. The learning app sends `learning_progressed`, and the
-mentorships and evaluations apps send `carementor.lib.signals.participation_progressed` (a
-mentorship closed, a survey answered), each after its transaction commits; we check that
-person's programme right away, so a completed checklist shows up as a certificate without
-waiting for the scheduled `certificates_issue` run."""
+"""Issuing when someone progresses. The learning, mentorships and evaluations apps send
+`carementor.lib.signals.participation_progressed` (a module or quiz done, a mentorship closed,
+a survey answered) after their transaction commits; we check that person's programme right
+away, so a completed checklist shows up as a certificate without waiting for the scheduled
+`certificates_issue` run. A signal, not a call: those apps sit below certificates."""
 
 import logging
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
-def on_learning_progressed(sender: Any, *, user: Any, program: Any, **kwargs: Any) -> None:
+def on_progressed(sender: Any, *, user: Any, program: Any, **kwargs: Any) -> None:
     from carementor.certificates.services import certificates_check
 
     try:
@@ -19,15 +19,7 @@ def on_learning_progressed(sender: Any, *, user: Any, program: Any, **kwargs: An
         logger.exception("Issuing after learning progress failed for user %s", user.pk)
 
 
-def connect() -> bool:
+def connect() -> None:
     from carementor.lib.signals import participation_progressed
 
-    participation_progressed.connect(
-        on_learning_progressed, dispatch_uid="certificates-on-participation"
-    )
-    try:
-        from carementor.learning.signals import learning_progressed
-    except ImportError:  # the learning app has no signal yet
-        return False
-    learning_progressed.connect(on_learning_progressed, dispatch_uid="certificates-on-learning")
-    return True
+    participation_progressed.connect(on_progressed, dispatch_uid="certificates-on-participation")

@@ -6,16 +6,15 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-
-class PageParams(Schema):
-    limit: int = Field(25, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+from carementor.lib.paging import MAX_OFFSET  # one shared definition
+from carementor.lib.paging import PageParams as PageParams
+from carementor.lib.text import Text
 
 
 class ProgressParams(Schema):
     # Each programme's checklist costs a few queries: keep pages small.
     limit: int = Field(10, ge=1, le=20)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class RequirementOut(Schema):
@@ -36,7 +35,7 @@ class ChecklistOut(Schema):
     certificate: str | None
 
 
-class ProgressOut(Schema):
+class CertificateProgressOut(Schema):
     program: str
     program_name: str
     organization: str
@@ -45,7 +44,7 @@ class ProgressOut(Schema):
 
 class ProgressPageOut(Schema):
     count: int
-    items: list[ProgressOut]
+    items: list[CertificateProgressOut]
 
 
 class ParticipantCompletionOut(Schema):
@@ -117,13 +116,13 @@ class VerificationOut(Schema):
     cpd_hours: Decimal
 
 
-class RevokeIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=2000)
+class CertificateRevokeIn(Schema):
+    reason: Text = Field(..., min_length=1, max_length=2000)
 
 
 class SettingsIn(Schema):
-    signatory_name: str = Field("", max_length=150)
-    signatory_title: str = Field("", max_length=150)
+    signatory_name: Text = Field("", max_length=150)
+    signatory_title: Text = Field("", max_length=150)
 
 
 class SettingsOut(SettingsIn):
@@ -132,10 +131,10 @@ class SettingsOut(SettingsIn):
 
 
 class CpdEntryIn(Schema):
-    activity: str = Field(..., min_length=1, max_length=300)
+    activity: Text = Field(..., min_length=1, max_length=300)
     hours: Decimal = Field(..., gt=0, le=999, decimal_places=1)
     date: datetime.date
-    evidence: str = Field("", max_length=300)
+    evidence: Text = Field("", max_length=300)
 
 
 class CpdEntryOut(Schema):

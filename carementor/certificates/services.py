@@ -10,7 +10,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -27,9 +27,13 @@ from carementor.certificates.models import (
     CpdEntry,
     Role,
 )
+from carementor.lib.errors import DomainError
 from carementor.mentorships.models import ENDED_PHASES, MentorshipParty
 from carementor.notifications.services import notify
 from carementor.programs.models import Enrollment, Program
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -47,19 +51,16 @@ LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 2000
 
 
-class CertificateError(Exception):
+class CertificateError(DomainError):
     def __init__(self, message: str, *, code: str = "invalid", status: int = 409) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
+        super().__init__(message, status=status, code=code)
 
 
 # --- Completion rules ----------------------------------------------------------------------
 
 
 def rule_set(
-    *, program: Program, role: str, actor: Any, data: dict[str, Any], request: Any = None
+    *, program: Program, role: str, actor: "User", data: dict[str, Any], request: Any = None
 ) -> CompletionRule:
     """Create or replace the rule for one role. ``data`` holds every field of RULE_FIELDS."""
     if role not in Role.values:
@@ -84,7 +85,7 @@ def rule_set(
     return rule
 
 
-def rule_delete(*, program: Program, role: str, actor: Any, request: Any = None) -> bool:
+def rule_delete(*, program: Program, role: str, actor: "User", request: Any = None) -> bool:
     with transaction.atomic():
         deleted, _rows = CompletionRule.objects.filter(program=program, role=role).delete()
         if deleted:
@@ -137,7 +138,7 @@ def check_logo(name: str, data: bytes) -> str:
 def settings_update(
     *,
     organization: Any,
-    actor: Any,
+    actor: "User",
     signatory_name: str,
     signatory_title: str,
     logo: tuple[str, bytes] | None = None,
@@ -174,7 +175,7 @@ def settings_update(
 # --- Issuing -------------------------------------------------------------------------------
 
 
-def cpd_activity(role: str, program: Program, holder: Any) -> str:
+def cpd_activity(role: str, program: Program, holder: "User") -> str:
     with translation.override(holder.language or None):
         if role == Role.MENTOR:
             text = _("Mentoring in %(program)s (%(organization)s)")
@@ -190,10 +191,10 @@ def _cpd_hours(program: Program, role: str) -> Decimal:
 
 def certificate_issue_if_complete(
     *,
-    user: Any,
+    user: "User",
     program: Program,
     role: str,
-    actor: Any = None,
+    actor: "User | None" = None,
     rule: CompletionRule | None = None,
 ) -> Certificate | None:
     """Issue ``user``'s certificate for ``role`` in ``program`` if their checklist is complete
@@ -257,7 +258,9 @@ def certificate_issue_if_complete(
     return certificate
 
 
-def certificates_check(*, user: Any, program: Program, actor: Any = None) -> list[Certificate]:
+def certificates_check(
+    *, user: "User", program: Program, actor: "User | None" = None
+) -> list[Certificate]:
     """Issue whatever ``user`` has completed in ``program`` ("check now", learning signal)."""
     issued = []
     for role in participant_roles(user, program):
@@ -275,7 +278,9 @@ class IssueReport:
     issued: int
 
 
-def certificates_issue_pending(*, program: Program | None = None, actor: Any = None) -> IssueReport:
+def certificates_issue_pending(
+    *, program: Program | None = None, actor: "User | None" = None
+) -> IssueReport:
     """Check every participant without a certificate in every programme with rules (or in
     ``program``). The scheduled command runs it with no actor; a coordinator's "issue now"
     with themselves as actor."""
@@ -315,7 +320,7 @@ def _candidates(rule: CompletionRule) -> list[Any]:
 
 
 def certificate_revoke(
-    *, certificate: Certificate, actor: Any, reason: str, request: Any = None
+    *, certificate: Certificate, actor: "User", reason: str, request: Any = None
 ) -> Certificate:
     reason = reason.strip()
     if not reason:
@@ -350,7 +355,9 @@ def certificate_revoke(
     return certificate
 
 
-def certificate_reissue(*, certificate: Certificate, user: Any, request: Any = None) -> Certificate:
+def certificate_reissue(
+    *, certificate: Certificate, user: "User", request: Any = None
+) -> Certificate:
     """The holder's name changed: a new certificate (new code) supersedes the old one."""
     with transaction.atomic():
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -399,7 +406,7 @@ def certificate_reissue(*, certificate: Certificate, user: Any, request: Any = N
 
 def cpd_add(
     *,
-    user: Any,
+    user: "User",
     activity: str,
     hours: Decimal,
     date: datetime.date,
@@ -428,7 +435,7 @@ def cpd_add(
     return entry
 
 
-def cpd_delete(*, entry: CpdEntry, user: Any, request: Any = None) -> None:
+def cpd_delete(*, entry: CpdEntry, user: "User", request: Any = None) -> None:
     if entry.user_id != user.pk:
         raise CertificateError(_("Not your entry."), status=403)
     if entry.source != CpdEntry.Source.MANUAL:
@@ -440,7 +447,7 @@ def cpd_delete(*, entry: CpdEntry, user: Any, request: Any = None) -> None:
         entry.delete()
 
 
-def cpd_totals(user: Any) -> dict[str, Decimal]:
+def cpd_totals(user: "User") -> dict[str, Decimal]:
     from django.db.models import Sum
 
     counted = CpdEntry.objects.filter(user=user).counted()

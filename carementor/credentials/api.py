@@ -23,18 +23,19 @@ from carementor.credentials.permissions import (
     get_evidence_for,
     get_review_credential_for,
     get_review_organization_for,
-    is_org_admin,
+    get_review_policy_organization_for,
     review_queue,
     reviewable_credentials,
     reviewer_organizations,
 )
 from carementor.credentials.registers import adapter_for
 from carementor.credentials.schemas import (
+    CredentialDecideIn,
     CredentialIn,
     CredentialOut,
     CredentialPageOut,
+    CredentialRevokeIn,
     CredentialUpdateIn,
-    DecideIn,
     EvidenceOut,
     PageParams,
     PolicyIn,
@@ -45,15 +46,14 @@ from carementor.credentials.schemas import (
     RegisterCheckOut,
     ReviewCredentialOut,
     ReviewOrganizationOut,
-    RevokeIn,
     SchemeOut,
     SecondReviewIn,
     ValidateIn,
     ValidateOut,
 )
 from carementor.credentials.schemes import SCHEMES, validate_number
-from carementor.credentials.services import CredentialData, CredentialError
-from carementor.credentials.uploads import UploadRejected, inspect_upload, read_upload
+from carementor.credentials.services import CredentialData
+from carementor.credentials.uploads import inspect_upload, read_upload
 from carementor.credentials.views import evidence_response
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorOut
 from carementor.organizations.models import Organization
@@ -65,10 +65,6 @@ UPLOAD_ERRORS: dict[int, type[ErrorOut]] = {**WRITE_ERRORS, 413: ErrorOut}
 
 def _user(request: HttpRequest) -> Any:
     return request.user
-
-
-def _api_error(exc: CredentialError | UploadRejected) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.code)
 
 
 # --- Serializers --------------------------------------------------------------------------
@@ -276,12 +272,9 @@ def submit(request: HttpRequest, payload: CredentialIn) -> Status:
     if organization is None:
         raise ApiError(422, "You are not a member of that organization.", "not_member")
     data = _checked_data(payload)
-    try:
-        credential = services.credential_submit(
-            holder=_user(request), organization=organization, data=data, request=request
-        )
-    except CredentialError as exc:
-        raise _api_error(exc) from exc
+    credential = services.credential_submit(
+        holder=_user(request), organization=organization, data=data, request=request
+    )
     return Status(201, _own(credential))
 
 
@@ -294,12 +287,9 @@ def get_mine(request: HttpRequest, code: str) -> dict[str, Any]:
 def update(request: HttpRequest, code: str, payload: CredentialUpdateIn) -> dict[str, Any]:
     credential = get_credential_for(_user(request), code, write=True)
     data = _checked_data(payload)
-    try:
-        credential = services.credential_update(
-            credential=credential, actor=_user(request), data=data, request=request
-        )
-    except CredentialError as exc:
-        raise _api_error(exc) from exc
+    credential = services.credential_update(
+        credential=credential, actor=_user(request), data=data, request=request
+    )
     return _own(credential)
 
 
@@ -313,12 +303,9 @@ def delete(request: HttpRequest, code: str) -> Status:
 @router.post("/{code}/resubmit", response={200: CredentialOut, **WRITE_ERRORS})
 def resubmit(request: HttpRequest, code: str) -> dict[str, Any]:
     credential = get_credential_for(_user(request), code, write=True)
-    try:
-        credential = services.credential_resubmit(
-            credential=credential, actor=_user(request), request=request
-        )
-    except CredentialError as exc:
-        raise _api_error(exc) from exc
+    credential = services.credential_resubmit(
+        credential=credential, actor=_user(request), request=request
+    )
     return _own(credential)
 
 
@@ -326,13 +313,10 @@ def resubmit(request: HttpRequest, code: str) -> dict[str, Any]:
 def upload_evidence(request: HttpRequest, code: str, file: File[UploadedFile]) -> Status:
     """Upload a PDF, PNG or JPEG (10 MB at most) as multipart form data, field `file`."""
     credential = get_credential_for(_user(request), code, write=True)
-    try:
-        inspected = inspect_upload(file.name or "", read_upload(file))
-        evidence = services.evidence_add(
-            credential=credential, actor=_user(request), upload=inspected, request=request
-        )
-    except (UploadRejected, CredentialError) as exc:
-        raise _api_error(exc) from exc
+    inspected = inspect_upload(file.name or "", read_upload(file))
+    evidence = services.evidence_add(
+        credential=credential, actor=_user(request), upload=inspected, request=request
+    )
     return Status(201, _evidence(evidence))
 
 
@@ -348,10 +332,7 @@ def download_evidence(request: HttpRequest, code: str, evidence_code: str) -> Ht
 def delete_evidence(request: HttpRequest, code: str, evidence_code: str) -> Status:
     credential = get_credential_for(_user(request), code, write=True)
     evidence = get_object_or_404(EvidenceFile, credential=credential, code=evidence_code)
-    try:
-        services.evidence_delete(evidence=evidence, actor=_user(request), request=request)
-    except CredentialError as exc:
-        raise _api_error(exc) from exc
+    services.evidence_delete(evidence=evidence, actor=_user(request), request=request)
     return Status(204, None)
 
 
@@ -393,9 +374,7 @@ def queue(request: HttpRequest, org_code: str, filters: Query[QueueFilters]) -> 
 @router.put("/review-queues/{org_code}/policy", response={200: PolicyOut, **WRITE_ERRORS})
 def set_policy(request: HttpRequest, org_code: str, payload: PolicyIn) -> dict[str, Any]:
     """Organization admins: require a second reviewer for rejections and revocations."""
-    organization = get_object_or_404(Organization, code=org_code, memberships__user=_user(request))
-    if not is_org_admin(_user(request), organization):
-        raise ApiError(403, "Only organization admins change the review policy.", "forbidden")
+    organization = get_review_policy_organization_for(_user(request), org_code)
     policy = services.review_policy_set(
         organization=organization,
         actor=_user(request),
@@ -422,43 +401,34 @@ def review_get(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.post("/review/{code}/start", response={200: ReviewCredentialOut, **WRITE_ERRORS})
 def review_start(request: HttpRequest, code: str) -> dict[str, Any]:
     credential = get_review_credential_for(_user(request), code)
-    try:
-        services.credential_start_review(
-            credential=credential, reviewer=_user(request), request=request
-        )
-    except CredentialError as exc:
-        raise _api_error(exc) from exc
+    services.credential_start_review(
+        credential=credential, reviewer=_user(request), request=request
+    )
     return _reviewed(request, code)
 
 
 @router.post("/review/{code}/decide", response={200: ReviewCredentialOut, **WRITE_ERRORS})
-def review_decide(request: HttpRequest, code: str, payload: DecideIn) -> dict[str, Any]:
+def review_decide(request: HttpRequest, code: str, payload: CredentialDecideIn) -> dict[str, Any]:
     """Verify (every checklist item true) or reject (reason required; may need a second
     reviewer). A credential decided a moment ago by someone else answers 409."""
     credential = get_review_credential_for(_user(request), code)
-    try:
-        services.credential_decide(
-            credential=credential,
-            reviewer=_user(request),
-            decision=payload.decision,
-            reason=payload.reason,
-            checklist=payload.checklist,
-            request=request,
-        )
-    except CredentialError as exc:
-        raise _api_error(exc) from exc
+    services.credential_decide(
+        credential=credential,
+        reviewer=_user(request),
+        decision=payload.decision,
+        reason=payload.reason,
+        checklist=payload.checklist,
+        request=request,
+    )
     return _reviewed(request, code)
 
 
 @router.post("/review/{code}/revoke", response={200: ReviewCredentialOut, **WRITE_ERRORS})
-def review_revoke(request: HttpRequest, code: str, payload: RevokeIn) -> dict[str, Any]:
+def review_revoke(request: HttpRequest, code: str, payload: CredentialRevokeIn) -> dict[str, Any]:
     credential = get_review_credential_for(_user(request), code)
-    try:
-        services.credential_revoke(
-            credential=credential, reviewer=_user(request), reason=payload.reason, request=request
-        )
-    except CredentialError as exc:
-        raise _api_error(exc) from exc
+    services.credential_revoke(
+        credential=credential, reviewer=_user(request), reason=payload.reason, request=request
+    )
     return _reviewed(request, code)
 
 
@@ -466,16 +436,13 @@ def review_revoke(request: HttpRequest, code: str, payload: RevokeIn) -> dict[st
 def review_second(request: HttpRequest, code: str, payload: SecondReviewIn) -> dict[str, Any]:
     """Confirm (a different reviewer) or decline a proposed rejection or revocation."""
     credential = get_review_credential_for(_user(request), code)
-    try:
-        services.credential_second_review(
-            credential=credential,
-            reviewer=_user(request),
-            confirm=payload.confirm,
-            note=payload.note,
-            request=request,
-        )
-    except CredentialError as exc:
-        raise _api_error(exc) from exc
+    services.credential_second_review(
+        credential=credential,
+        reviewer=_user(request),
+        confirm=payload.confirm,
+        note=payload.note,
+        request=request,
+    )
     return _reviewed(request, code)
 
 
@@ -483,12 +450,9 @@ def review_second(request: HttpRequest, code: str, payload: SecondReviewIn) -> d
 def review_lookup(request: HttpRequest, code: str) -> Status:
     """Ask the issuing register's API (NPPES for NPIs, when enabled)."""
     credential = get_review_credential_for(_user(request), code)
-    try:
-        check = services.register_lookup(
-            credential=credential, reviewer=_user(request), request=request
-        )
-    except CredentialError as exc:
-        raise _api_error(exc) from exc
+    check = services.register_lookup(
+        credential=credential, reviewer=_user(request), request=request
+    )
     return Status(201, _check(check))
 
 

@@ -1,6 +1,6 @@
 """Access gates for credentials. Missing and not-yours are the same 404."""
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.db import models
 from django.http import Http404
@@ -8,14 +8,17 @@ from django.http import Http404
 from carementor.credentials.models import Credential, CredentialQuerySet, EvidenceFile
 from carementor.organizations.models import Membership, Organization
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-def reviewer_organizations(user: Any) -> "models.QuerySet[Organization]":
+
+def reviewer_organizations(user: "User") -> "models.QuerySet[Organization]":
     return Organization.objects.filter(
         memberships__user=user, memberships__is_reviewer=True
     ).distinct()
 
 
-def reviewable_credentials(user: Any) -> CredentialQuerySet:
+def reviewable_credentials(user: "User") -> CredentialQuerySet:
     """Credentials this person may review: submitted to an organization where they are a
     reviewer, by someone who is still a member there, and not their own."""
     reviewer_of = Membership.objects.filter(user=user, is_reviewer=True).values("organization")
@@ -30,7 +33,7 @@ def reviewable_credentials(user: Any) -> CredentialQuerySet:
     return cast(CredentialQuerySet, credentials)
 
 
-def get_credential_for(user: Any, code: str, *, write: bool = False) -> Credential:
+def get_credential_for(user: "User", code: str, *, write: bool = False) -> Credential:
     """The holder's own credential (for reading and for writing alike)."""
     credential = (
         Credential.objects.filter(code=code, holder=user)
@@ -42,14 +45,25 @@ def get_credential_for(user: Any, code: str, *, write: bool = False) -> Credenti
     return credential
 
 
-def get_review_organization_for(user: Any, code: str) -> Organization:
+def get_review_organization_for(user: "User", code: str) -> Organization:
     organization = reviewer_organizations(user).filter(code=code).first()
     if organization is None:
         raise Http404
     return organization
 
 
-def get_review_credential_for(user: Any, code: str) -> Credential:
+def get_review_policy_organization_for(user: "User", code: str) -> Organization:
+    """The review policy (four eyes) is an organization setting: its admins change it, on the
+    page and in the API alike, whether or not they review themselves."""
+    organization = Organization.objects.filter(
+        code=code, memberships__user=user, memberships__is_admin=True
+    ).first()
+    if organization is None:
+        raise Http404
+    return organization
+
+
+def get_review_credential_for(user: "User", code: str) -> Credential:
     credential = (
         reviewable_credentials(user)
         .filter(code=code)
@@ -61,7 +75,7 @@ def get_review_credential_for(user: Any, code: str) -> Credential:
     return credential
 
 
-def get_evidence_for(user: Any, credential_code: str, evidence_code: str) -> EvidenceFile:
+def get_evidence_for(user: "User", credential_code: str, evidence_code: str) -> EvidenceFile:
     """The holder sees their own files; a reviewer sees files that passed the virus scan."""
     evidence = (
         EvidenceFile.objects.filter(code=evidence_code, credential__code=credential_code)
@@ -80,16 +94,16 @@ def get_evidence_for(user: Any, credential_code: str, evidence_code: str) -> Evi
     raise Http404
 
 
-def is_org_admin(user: Any, organization: Organization) -> bool:
+def is_org_admin(user: "User", organization: Organization) -> bool:
     return Membership.objects.filter(user=user, organization=organization, is_admin=True).exists()
 
 
-def submittable_organizations(user: Any) -> "models.QuerySet[Organization]":
+def submittable_organizations(user: "User") -> "models.QuerySet[Organization]":
     return Organization.objects.filter(memberships__user=user).distinct()
 
 
 def review_queue(
-    user: Any,
+    user: "User",
     organization: Organization,
     *,
     status: str = "waiting",

@@ -25,6 +25,7 @@ from carementor.credentials.models import Credential, EvidenceFile, four_eyes_re
 from carementor.credentials.permissions import (
     get_review_credential_for,
     get_review_organization_for,
+    get_review_policy_organization_for,
     is_org_admin,
     review_queue,
     reviewable_credentials,
@@ -87,9 +88,7 @@ def review_queue_page(request: AuthedRequest, org_code: str) -> HttpResponse:
 @login_required
 @require_POST
 def review_policy(request: AuthedRequest, org_code: str) -> HttpResponse:
-    organization = get_review_organization_for(request.user, org_code)
-    if not is_org_admin(request.user, organization):
-        raise Http404
+    organization = get_review_policy_organization_for(request.user, org_code)
     form = PolicyForm(request.POST)
     form.is_valid()
     services.review_policy_set(
@@ -99,7 +98,9 @@ def review_policy(request: AuthedRequest, org_code: str) -> HttpResponse:
         request=request,
     )
     messages.success(request, _("Review policy saved."))
-    return redirect("credentials:review_queue", organization.code)
+    if reviewer_organizations(request.user).filter(pk=organization.pk).exists():
+        return redirect("credentials:review_queue", organization.code)
+    return redirect("organizations:detail", organization.code)
 
 
 def _render_review(

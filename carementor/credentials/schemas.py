@@ -6,6 +6,10 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from carementor.lib.paging import MAX_OFFSET  # one shared definition
+from carementor.lib.paging import PageParams as PageParams
+from carementor.lib.text import Text
+
 
 class SchemeOut(Schema):
     code: str
@@ -22,9 +26,9 @@ class SchemeOut(Schema):
 
 
 class ValidateIn(Schema):
-    scheme: str = Field(max_length=40)
-    number: str = Field(max_length=200)
-    jurisdiction: str = Field("", max_length=60)
+    scheme: Text = Field(max_length=40)
+    number: Text = Field(max_length=200)
+    jurisdiction: Text = Field("", max_length=60)
 
 
 class ValidateOut(Schema):
@@ -34,22 +38,22 @@ class ValidateOut(Schema):
 
 
 class CredentialIn(Schema):
-    organization: str = Field(description="Code of the organization whose reviewers check it.")
-    scheme: str = Field(max_length=40)
-    number: str = Field("", max_length=200)
-    title: str = Field("", max_length=160)
-    issuing_body: str = Field("", max_length=160)
-    jurisdiction: str = Field("", max_length=60)
+    organization: Text = Field(description="Code of the organization whose reviewers check it.")
+    scheme: Text = Field(max_length=40)
+    number: Text = Field("", max_length=200)
+    title: Text = Field("", max_length=160)
+    issuing_body: Text = Field("", max_length=160)
+    jurisdiction: Text = Field("", max_length=60)
     issued_on: datetime.date | None = None
     expires_on: datetime.date | None = None
 
 
 class CredentialUpdateIn(Schema):
-    scheme: str = Field(max_length=40)
-    number: str = Field("", max_length=200)
-    title: str = Field("", max_length=160)
-    issuing_body: str = Field("", max_length=160)
-    jurisdiction: str = Field("", max_length=60)
+    scheme: Text = Field(max_length=40)
+    number: Text = Field("", max_length=200)
+    title: Text = Field("", max_length=160)
+    issuing_body: Text = Field("", max_length=160)
+    jurisdiction: Text = Field("", max_length=60)
     issued_on: datetime.date | None = None
     expires_on: datetime.date | None = None
 
@@ -108,7 +112,7 @@ class RegisterCheckOut(Schema):
     performed_at: datetime.datetime
 
 
-class EventOut(Schema):
+class CredentialEventOut(Schema):
     action: str
     actor: PersonRef | None
     reason: str
@@ -149,7 +153,7 @@ class ReviewCredentialOut(Schema):
     evidence: list[EvidenceOut]
     evidence_pending_scan: int
     register_checks: list[RegisterCheckOut]
-    events: list[EventOut]
+    events: list[CredentialEventOut]
 
 
 class QueueItemOut(Schema):
@@ -180,36 +184,31 @@ class QueueFilters(Schema):
     status: Literal[
         "waiting", "all", "submitted", "in_review", "verified", "rejected", "expired", "revoked"
     ] = "waiting"
-    scheme: str = ""
-    q: str = Field("", max_length=100)
+    scheme: Text = ""
+    q: Text = Field("", max_length=100)
     older_than: int | None = Field(None, ge=0, le=3650)
     limit: int = Field(25, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class PageParams(Schema):
-    limit: int = Field(25, ge=1, le=100)
-    offset: int = Field(0, ge=0)
-
-
-class DecideIn(Schema):
+class CredentialDecideIn(Schema):
     decision: Literal["verify", "reject"]
-    reason: str = Field("", max_length=2000)
+    reason: Text = Field("", max_length=2000)
     checklist: dict[str, bool] = Field(default_factory=dict)
 
 
-class RevokeIn(Schema):
-    reason: str = Field(max_length=2000)
+class CredentialRevokeIn(Schema):
+    reason: Text = Field(max_length=2000)
 
 
 class SecondReviewIn(Schema):
     confirm: bool
-    note: str = Field("", max_length=2000)
+    note: Text = Field("", max_length=2000)
 
 
 class RegisterCheckIn(Schema):
     outcome: Literal["match", "mismatch", "not_found", "inactive"]
-    note: str = Field(min_length=1, max_length=2000)
+    note: Text = Field(min_length=1, max_length=2000)
 
 
 class PolicyIn(Schema):

@@ -3,7 +3,7 @@
 import datetime
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -26,7 +26,11 @@ from carementor.credentials.models import (
 from carementor.credentials.registers import adapter_for
 from carementor.credentials.schemes import get_scheme
 from carementor.credentials.uploads import InspectedFile
+from carementor.lib.errors import DomainError
 from carementor.organizations.models import Membership, Organization
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +42,8 @@ Pending = Credential.PendingAction
 Action = ReviewEvent.Action
 
 
-class CredentialError(Exception):
+class CredentialError(DomainError):
     """A refused state change: ``status`` is the HTTP status pages and API answer with."""
-
-    def __init__(self, message: str, *, status: int = 409, code: str = "conflict") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ def _email_on_commit(credential: Credential, kind: str) -> None:
 def _event(
     credential: Credential,
     action: str,
-    actor: Any,
+    actor: "User | None",
     *,
     reason: str = "",
     checklist: dict[str, bool] | None = None,
@@ -82,7 +80,7 @@ def _event(
 
 
 def _audit(
-    actor: Any,
+    actor: "User",
     action: str,
     credential: Credential,
     request: HttpRequest | None,
@@ -112,7 +110,7 @@ def _set_status(credential: Credential, status: str) -> None:
 
 def credential_submit(
     *,
-    holder: Any,
+    holder: "User",
     organization: Organization,
     data: CredentialData,
     upload: InspectedFile | None = None,
@@ -139,7 +137,11 @@ def credential_submit(
 
 @transaction.atomic
 def credential_update(
-    *, credential: Credential, actor: Any, data: CredentialData, request: HttpRequest | None = None
+    *,
+    credential: Credential,
+    actor: "User",
+    data: CredentialData,
+    request: HttpRequest | None = None,
 ) -> Credential:
     credential = _locked(credential)
     if not credential.is_editable():
@@ -156,7 +158,7 @@ def credential_update(
 
 @transaction.atomic
 def credential_resubmit(
-    *, credential: Credential, actor: Any, request: HttpRequest | None = None
+    *, credential: Credential, actor: "User", request: HttpRequest | None = None
 ) -> Credential:
     credential = _locked(credential)
     if credential.status not in Credential.RESUBMITTABLE:
@@ -183,7 +185,7 @@ def credential_resubmit(
 
 @transaction.atomic
 def credential_delete(
-    *, credential: Credential, actor: Any, request: HttpRequest | None = None
+    *, credential: Credential, actor: "User", request: HttpRequest | None = None
 ) -> None:
     credential = _locked(credential)
     names = list(credential.evidence.values_list("storage_name", flat=True))
@@ -226,7 +228,7 @@ def _scan_or_refuse(upload: InspectedFile) -> str:
 
 def _store_evidence(
     credential: Credential,
-    actor: Any,
+    actor: "User",
     upload: InspectedFile,
     scan_status: str,
     request: HttpRequest | None,
@@ -271,7 +273,7 @@ def _store_evidence(
 def evidence_add(
     *,
     credential: Credential,
-    actor: Any,
+    actor: "User",
     upload: InspectedFile,
     request: HttpRequest | None = None,
 ) -> EvidenceFile:
@@ -289,7 +291,7 @@ def evidence_add(
 
 @transaction.atomic
 def evidence_delete(
-    *, evidence: EvidenceFile, actor: Any, request: HttpRequest | None = None
+    *, evidence: EvidenceFile, actor: "User", request: HttpRequest | None = None
 ) -> None:
     credential = _locked(evidence.credential)
     if not credential.is_editable():
@@ -304,7 +306,7 @@ def evidence_delete(
 
 
 def evidence_record_download(
-    *, evidence: EvidenceFile, actor: Any, request: HttpRequest | None = None
+    *, evidence: EvidenceFile, actor: "User", request: HttpRequest | None = None
 ) -> None:
     credential = evidence.credential
     _audit(
@@ -343,7 +345,7 @@ def evidence_scan_pending(*, evidence: EvidenceFile) -> str:
                 organization=evidence.credential.organization,
                 outcome=AuditEvent.Outcome.FAILURE,
                 detail={"evidence": evidence.code, "signature": result.signature},
-                actor_email="virus-scanner",
+                actor_label="virus-scanner",
             )
             _email_on_commit(evidence.credential, "evidence_removed")
         evidence.save(update_fields=["scan_status", "scan_detail", "scanned_at"])
@@ -363,7 +365,7 @@ def _conflict(credential: Credential) -> CredentialError:
 
 @transaction.atomic
 def credential_start_review(
-    *, credential: Credential, reviewer: Any, request: HttpRequest | None = None
+    *, credential: Credential, reviewer: "User", request: HttpRequest | None = None
 ) -> Credential:
     credential = _locked(credential)
     if credential.status != Status.SUBMITTED:
@@ -385,7 +387,7 @@ def _has_grounds(credential: Credential) -> bool:
 def credential_decide(
     *,
     credential: Credential,
-    reviewer: Any,
+    reviewer: "User",
     decision: str,
     reason: str,
     checklist: dict[str, bool],
@@ -464,7 +466,7 @@ def credential_decide(
 
 
 def _propose(
-    credential: Credential, reviewer: Any, action: str, reason: str, checks: dict[str, bool]
+    credential: Credential, reviewer: "User", action: str, reason: str, checks: dict[str, bool]
 ) -> None:
     credential.pending_action = action
     credential.pending_by = reviewer
@@ -494,8 +496,8 @@ def _finish(
     credential: Credential,
     status: str,
     *,
-    first: Any,
-    second: Any,
+    first: "User | None",
+    second: "User | None",
     reason: str,
     checks: dict[str, bool],
 ) -> None:
@@ -510,7 +512,7 @@ def _finish(
 
 @transaction.atomic
 def credential_revoke(
-    *, credential: Credential, reviewer: Any, reason: str, request: HttpRequest | None = None
+    *, credential: Credential, reviewer: "User", reason: str, request: HttpRequest | None = None
 ) -> Credential:
     """Revoke a verified credential; with four eyes it is suspended until confirmed."""
     credential = _locked(credential)
@@ -540,7 +542,7 @@ def credential_revoke(
 def credential_second_review(
     *,
     credential: Credential,
-    reviewer: Any,
+    reviewer: "User",
     confirm: bool,
     note: str = "",
     request: HttpRequest | None = None,
@@ -585,7 +587,7 @@ def credential_second_review(
 def register_check_record(
     *,
     credential: Credential,
-    reviewer: Any,
+    reviewer: "User",
     outcome: str,
     note: str,
     request: HttpRequest | None = None,
@@ -599,7 +601,7 @@ def register_check_record(
 
 
 def register_lookup(
-    *, credential: Credential, reviewer: Any, request: HttpRequest | None = None
+    *, credential: Credential, reviewer: "User", request: HttpRequest | None = None
 ) -> RegisterCheck:
     """Ask the register's API (outside any transaction: it is a network call)."""
     scheme = get_scheme(credential.scheme)
@@ -634,7 +636,7 @@ def register_lookup(
 def review_policy_set(
     *,
     organization: Organization,
-    actor: Any,
+    actor: "User",
     four_eyes: bool,
     request: HttpRequest | None = None,
 ) -> ReviewPolicy:
@@ -672,7 +674,7 @@ def credential_expire(*, credential: Credential, today: datetime.date) -> bool:
         credential,
         organization=credential.organization,
         detail={"expires_on": credential.expires_on.isoformat()},
-        actor_email="credentials_expire",
+        actor_label="credentials_expire",
     )
     _email_on_commit(credential, "expired")
     return True

@@ -1,11 +1,12 @@
-"""Evidence files (and message attachments) on disk, in the private "evidence" folder."""
+"""Evidence files (and message attachments), in the private "evidence" folder."""
 
 from carementor.lib.private_files import PrivateFolder
 
 _folder = PrivateFolder("evidence")
 
-evidence_root = _folder.root
-path_for = _folder.path_for
+name_for = _folder.name_for
 save_bytes = _folder.save_bytes
+open_file = _folder.open
 read_bytes = _folder.read_bytes
+exists = _folder.exists
 delete = _folder.delete

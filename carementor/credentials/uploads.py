@@ -19,6 +19,8 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from carementor.lib.errors import DomainError
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME_LENGTH = 150
 MAX_PIXELS = 40_000_000  # a 40-megapixel scan is plenty for a certificate
@@ -55,14 +57,11 @@ _MARKUP = re.compile(
 logger = logging.getLogger(__name__)
 
 
-class UploadRejected(Exception):
+class UploadRejected(DomainError):
     """The upload is refused. ``message`` is shown to the person; nothing has been stored."""
 
     def __init__(self, message: str, *, status: int = 422, code: str = "invalid_file") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
+        super().__init__(message, status=status, code=code)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from carementor.credentials.permissions import (
 from carementor.credentials.schemes import SCHEMES, get_scheme, validate_number
 from carementor.credentials.services import CredentialError
 from carementor.lib.http import AuthedRequest
+from carementor.lib.private_files import download_response
 
 PAGE_SIZE = 25
 
@@ -200,19 +201,11 @@ def evidence_delete(request: AuthedRequest, code: str, evidence_code: str) -> Ht
 
 
 def evidence_response(evidence: EvidenceFile) -> FileResponse:
-    """The only way a stored file leaves the server: as a download that cannot run."""
-    handle = storage.path_for(evidence.storage_name).open("rb")
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return download_response(
+        storage.open_file(evidence.storage_name),
         filename=evidence.name,
         content_type=evidence.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
 
 
 @login_required

@@ -90,6 +90,8 @@ def seed_certificates(*, organizations: dict[str, Any], seed: int) -> None:
             Mentorship.objects.filter(
                 organization__in=list(organizations.values()), phase__in=ENDED_PHASES
             )
+            # The national programme's thousands are left to `certificates_issue`.
+            .exclude(program__code=stable_code("national-program"))
             .select_related("program__organization")
             .prefetch_related("parties__user")
             .order_by("pk")

@@ -403,9 +403,44 @@ def _seed_program(
                 answers=_answers(list(self_rating.items.all()), own, rng),
                 cohort=cohort_label(now - timedelta(days=300)),
             )
+    mentor_outcomes = library.get("mentor-outcomes")
+    if full and mentor_outcomes is not None:
+        _mentor_gains(batch, mentor_outcomes, mentors, effects, rng, now)
     if full and slug == "indus-ims":
         _asha(batch, outcomes, outcome_items, rng, now)
     return batch.save()
+
+
+# What mentors report at baseline, before the gains of the programme's effects.
+MENTOR_BASELINE = {"practice": 3.4, "wellbeing": 3.0, "development": 3.1}
+
+
+def _mentor_gains(
+    batch: _Batch,
+    instrument: Instrument,
+    mentors: list[int],
+    effects: dict[str, float],
+    rng: random.Random,
+    now: datetime.datetime,
+) -> None:
+    """The mentor outcome survey at baseline and closure: mentors gain too, a little less
+    than their mentees (the first mentor at Indus is Vikram, who sees his own page)."""
+    items = list(instrument.items.all())
+    for occasion, opens, gain in (
+        (Occasion.BASELINE, now - timedelta(days=300), 0.0),
+        (Occasion.CLOSURE, now - timedelta(days=30), 0.6),
+    ):
+        level = {area: base + gain * effects[area] for area, base in MENTOR_BASELINE.items()}
+        for mentor in mentors[:8]:
+            batch.survey(
+                instrument=instrument,
+                occasion=occasion,
+                user_id=mentor,
+                role=Role.MENTOR,
+                opens=opens,
+                answers=_answers(items, level, rng),
+                cohort=cohort_label(now - timedelta(days=300)),
+            )
 
 
 def _asha(

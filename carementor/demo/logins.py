@@ -32,6 +32,7 @@ class Login:
     role: str
     person: PersonData
     mfa: bool
+    organizations: str = ""  # shown instead, for memberships made later in the seed
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def _person(
     timezone: str = "Asia/Kolkata",
     language: str = "",
     is_staff: bool = False,
+    preferred_name: str = "",
 ) -> PersonData:
     return PersonData(
         code=stable_code("login", key),
@@ -59,6 +61,7 @@ def _person(
         full_name=full_name,
         timezone=timezone,
         language=language,
+        preferred_name=preferred_name,
         date_joined=JOINED,
         memberships=memberships,
         profile=profile,
@@ -185,6 +188,8 @@ MARY = _person(
             ("teaching-digital-skills", 2, 3),
         ),
     ),
+    # Students and colleagues call her Sister Mary: her chosen greeting, not her given name.
+    preferred_name="Sister Mary",
 )
 
 PRIYA = _person(
@@ -401,7 +406,34 @@ RAVI = _person(
     language="hi",
 )
 
+MEENA = _person(
+    "meena",
+    "Meena Yadav",
+    (),  # no organization: she finds her mentors in the open network
+    ProfileData(
+        code=stable_code("login-profile", "meena"),
+        profession="registered-nurse",
+        career_stage="early-career",
+        years_in_practice=7,
+        specialties=("general-nursing",),
+        country="IN",
+        region="Uttar Pradesh",
+        city="Sitapur",
+        workplace="District Hospital, Sitapur",
+        languages=("hi", "en"),
+        headline="Staff nurse, district hospital, Sitapur",
+        goals="Move into critical care nursing; find a sponsor for the ICU training seat.",
+        roles_sought=("mentor", "sponsor"),
+        meeting_formats=("phone", "video"),
+    ),
+    language="hi",
+)
+
 STAFF = _person("staff", "Neha Joshi", (), None, is_staff=True)
+
+# The open network is the platform's national programme; `demo.network` makes Lakshmi its
+# lead (coordinator and admin of its organization), once that organization exists.
+NATIONAL_LEAD = _person("lakshmi", "Lakshmi Pillai", (), None)
 
 LOGINS: tuple[Login, ...] = (
     Login("mentee", ASHA, mfa=False),
@@ -413,7 +445,14 @@ LOGINS: tuple[Login, ...] = (
     Login("org admin (NHS trust)", TOM, mfa=True),
     Login("outsider (other organization)", AISHA, mfa=False),
     Login("mentee (student)", RAVI, mfa=False),
+    Login("mentee (no organization, open network)", MEENA, mfa=False),
     Login("platform staff", STAFF, mfa=True),
+    Login(
+        "national programme lead (open network)",
+        NATIONAL_LEAD,
+        mfa=True,
+        organizations="CareMentor open network",
+    ),
 )
 
 
@@ -445,10 +484,13 @@ def seed_logins(
                 role=login.role,
                 email=user.email,
                 full_name=user.full_name,
-                organizations=", ".join(
-                    organizations[slug].name for slug, _roles in login.person.memberships
-                )
-                or "all (Django admin at /admin/)",
+                organizations=login.organizations
+                or ", ".join(organizations[slug].name for slug, _roles in login.person.memberships)
+                or (
+                    "all (Django admin at /admin/)"
+                    if login.person.is_staff
+                    else "none (the open network)"
+                ),
                 mfa_secret=secret,
             )
         )

@@ -68,6 +68,7 @@ class PersonData:
     profile: ProfileData | None
     language: str = ""
     is_staff: bool = False
+    preferred_name: str = ""
 
 
 T = TypeVar("T")
@@ -114,6 +115,7 @@ def write_people(
             "code",
             "email",
             "full_name",
+            "preferred_name",
             "timezone",
             "language",
             "password",
@@ -127,6 +129,7 @@ def write_people(
                 person.code,
                 person.email,
                 person.full_name,
+                person.preferred_name,
                 person.timezone,
                 person.language,
                 password_hash,
@@ -253,11 +256,14 @@ def _profile_row(user_id: int, data: ProfileData, vocabulary: Vocabulary) -> tup
 
 
 # Values of these field types need the backend's conversion; the rest go in as they are.
-CONVERTED_FIELDS = frozenset({"DateTimeField", "DateField", "JSONField"})
+CONVERTED_FIELDS = frozenset({"DateTimeField", "DateField", "JSONField", "UUIDField"})
 
 
 def _memoized(field: "Field[Any, Any]") -> Callable[[Any], Any]:
     """The field's database conversion, cached per value: demo data repeats values a lot."""
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    if target.get_internal_type() == "UUIDField":  # unique values: a cache would only grow
+        return lambda value: field.get_db_prep_save(value, connection)
     cache: dict[Any, Any] = {}
 
     def convert(value: Any) -> Any:
@@ -272,6 +278,14 @@ def _memoized(field: "Field[Any, Any]") -> Callable[[Any], Any]:
             return field.get_db_prep_save(value, connection)
 
     return convert
+
+
+def _converted(field: "Field[Any, Any]") -> bool:
+    # A foreign key stores its target's type: a UUID primary key needs converting too.
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    return field.get_internal_type() in CONVERTED_FIELDS or (
+        target.get_internal_type() in CONVERTED_FIELDS
+    )
 
 
 def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
@@ -311,7 +325,7 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Iterable[tuple[
     converters = [
         (position, field, _memoized(field))
         for position, field in enumerate(columns)
-        if field.get_internal_type() in CONVERTED_FIELDS
+        if _converted(field)
     ]
     defaults = [default for _field, default in extras]
     per_row = any(callable(default) for default in defaults)

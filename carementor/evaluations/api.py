@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from carementor.accounts.models import User
 from carementor.evaluations import services
 from carementor.evaluations.api_results import router as results_router
 from carementor.evaluations.models import (
@@ -36,24 +37,27 @@ from carementor.evaluations.schemas import (
     InstrumentIn,
     InstrumentPageOut,
     InstrumentUpdateIn,
-    PageParams,
     ScheduleIn,
     ScheduleOut,
     SubmittedOut,
     VersionIn,
 )
-from carementor.evaluations.services import EntryData, EvaluationError
+from carementor.evaluations.services import EntryData
 from carementor.lib.api_errors import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, ApiError
+from carementor.lib.paging import PageNumberParams
 from carementor.programs.permissions import get_program_for
 
 router = Router(tags=["evaluations"])
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in person: the API's authentication lets no one else through."""
+    return request.user  # type: ignore[return-value]
+
+
 router.add_router("", results_router)
 
 PAGE_SIZE = 50
-
-
-def _fail(exc: EvaluationError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.code, exc.errors)
 
 
 def item_out(item: Item) -> dict[str, Any]:
@@ -102,14 +106,14 @@ def instrument_out(instrument: Instrument, *, items: bool = False) -> dict[str, 
 
 
 @router.get("/instruments", response={200: InstrumentPageOut, **AUTH_ERRORS})
-def list_instruments(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+def list_instruments(request: HttpRequest, params: Query[PageNumberParams]) -> dict[str, Any]:
     """The shipped library and the instruments of organizations you coordinate."""
     from django.db.models import Exists, OuterRef
 
     from carementor.evaluations.models import Response
 
     rows = (
-        instruments_visible_to(request.user)
+        instruments_visible_to(_user(request))
         .select_related("organization")
         .annotate(has_responses=Exists(Response.objects.filter(instrument=OuterRef("pk"))))
         .order_by("organization_id", "name", "-version", "id")
@@ -125,18 +129,15 @@ def list_instruments(request: HttpRequest, params: Query[PageParams]) -> dict[st
 @router.post("/instruments/import", response={201: InstrumentDetailOut, **WRITE_ERRORS})
 def import_instrument(request: HttpRequest, payload: ImportIn) -> Status:
     """Import a licensed instrument your organization holds permission for."""
-    organization = get_managed_organization_for(request.user, payload.organization)
-    try:
-        instrument = services.instrument_import(
-            organization=organization,
-            user=request.user,
-            definition=payload.definition,
-            permission_declared=payload.permission_declared,
-            source=payload.source,
-            request=request,
-        )
-    except EvaluationError as exc:
-        raise _fail(exc) from exc
+    organization = get_managed_organization_for(_user(request), payload.organization)
+    instrument = services.instrument_import(
+        organization=organization,
+        user=_user(request),
+        definition=payload.definition,
+        permission_declared=payload.permission_declared,
+        source=payload.source,
+        request=request,
+    )
     return Status(201, instrument_out(instrument, items=True))
 
 
@@ -145,43 +146,57 @@ def import_instrument_file(
     request: HttpRequest, meta: Form[ImportFileIn], file: File[UploadedFile]
 ) -> Status:
     """The same import from a JSON, CSV or XLSX file (multipart), as the import page does."""
-    organization = get_managed_organization_for(request.user, meta.organization)
-    try:
-        definition = services.parse_instrument_file(
-            file.name or "upload", file.read(services.MAX_IMPORT_BYTES + 1)
-        )
-        for name in ("name", "anonymity", "respondent"):
-            if not definition.get(name) and getattr(meta, name):
-                definition[name] = getattr(meta, name)
-        instrument = services.instrument_import(
-            organization=organization,
-            user=request.user,
-            definition=definition,
-            permission_declared=meta.permission_declared,
-            source=meta.source,
-            request=request,
-        )
-    except EvaluationError as exc:
-        raise _fail(exc) from exc
+    organization = get_managed_organization_for(_user(request), meta.organization)
+    definition = services.parse_instrument_file(
+        file.name or "upload", file.read(services.MAX_IMPORT_BYTES + 1)
+    )
+    for name in ("name", "anonymity", "respondent"):
+        if not definition.get(name) and getattr(meta, name):
+            definition[name] = getattr(meta, name)
+    instrument = services.instrument_import(
+        organization=organization,
+        user=_user(request),
+        definition=definition,
+        permission_declared=meta.permission_declared,
+        source=meta.source,
+        request=request,
+    )
     return Status(201, instrument_out(instrument, items=True))
 
 
 @router.get("/instruments/{code}", response={200: InstrumentDetailOut, **READ_ERRORS})
 def get_instrument(request: HttpRequest, code: str) -> dict[str, Any]:
-    return instrument_out(get_instrument_for(request.user, code), items=True)
+    return instrument_out(get_instrument_for(_user(request), code), items=True)
+
+
+# "import" and "import-file" are also read as instrument codes, so GET and PUT on those paths
+# answer what /instruments/{code} answers (404: no such instrument) instead of 405.
+@router.get(
+    "/instruments/import",
+    response={200: InstrumentDetailOut, **READ_ERRORS},
+    include_in_schema=False,
+)
+def get_instrument_named_import(request: HttpRequest) -> dict[str, Any]:
+    return get_instrument(request, "import")
+
+
+@router.get(
+    "/instruments/import-file",
+    response={200: InstrumentDetailOut, **READ_ERRORS},
+    include_in_schema=False,
+)
+def get_instrument_named_import_file(request: HttpRequest) -> dict[str, Any]:
+    return get_instrument(request, "import-file")
 
 
 @router.post("/instruments", response={201: InstrumentDetailOut, **WRITE_ERRORS})
 def create_instrument(request: HttpRequest, payload: InstrumentIn) -> Status:
     """Build your organization's own instrument (licence "own" or "open")."""
-    organization = get_managed_organization_for(request.user, payload.organization)
-    try:
-        data = services.clean_instrument_data(payload.dict(exclude={"organization"}))
-        instrument = services.instrument_create(
-            organization=organization, user=request.user, data=data, request=request
-        )
-    except EvaluationError as exc:
-        raise _fail(exc) from exc
+    organization = get_managed_organization_for(_user(request), payload.organization)
+    data = services.clean_instrument_data(payload.dict(exclude={"organization"}))
+    instrument = services.instrument_create(
+        organization=organization, user=_user(request), data=data, request=request
+    )
     return Status(201, instrument_out(instrument, items=True))
 
 
@@ -190,44 +205,57 @@ def update_instrument(
     request: HttpRequest, code: str, payload: InstrumentUpdateIn
 ) -> dict[str, Any]:
     """Replace the definition of an instrument nobody has answered (else 409: make a version)."""
-    instrument = get_instrument_for(request.user, code, write=True)
-    try:
-        data = services.clean_instrument_data(payload.dict())
-        instrument = services.instrument_update(
-            instrument=instrument, user=request.user, data=data, request=request
-        )
-    except EvaluationError as exc:
-        raise _fail(exc) from exc
+    instrument = get_instrument_for(_user(request), code, write=True)
+    data = services.clean_instrument_data(payload.dict())
+    instrument = services.instrument_update(
+        instrument=instrument, user=_user(request), data=data, request=request
+    )
     return instrument_out(instrument, items=True)
+
+
+@router.put(
+    "/instruments/import",
+    response={200: InstrumentDetailOut, **WRITE_ERRORS},
+    include_in_schema=False,
+)
+def update_instrument_named_import(
+    request: HttpRequest, payload: InstrumentUpdateIn
+) -> dict[str, Any]:
+    return update_instrument(request, "import", payload)
+
+
+@router.put(
+    "/instruments/import-file",
+    response={200: InstrumentDetailOut, **WRITE_ERRORS},
+    include_in_schema=False,
+)
+def update_instrument_named_import_file(
+    request: HttpRequest, payload: InstrumentUpdateIn
+) -> dict[str, Any]:
+    return update_instrument(request, "import-file", payload)
 
 
 @router.post("/instruments/{code}/versions", response={201: InstrumentDetailOut, **WRITE_ERRORS})
 def version_instrument(request: HttpRequest, code: str, payload: VersionIn) -> Status:
     """A new version of your instrument, or a copy of a shipped one into your organization."""
-    instrument = get_instrument_for(request.user, code)
+    instrument = get_instrument_for(_user(request), code)
     organization = None
     if instrument.organization_id is None:
-        organization = get_managed_organization_for(request.user, payload.organization or "")
+        organization = get_managed_organization_for(_user(request), payload.organization or "")
     else:
-        instrument = get_instrument_for(request.user, code, write=True)
-    try:
-        copy = services.instrument_new_version(
-            instrument=instrument, user=request.user, organization=organization, request=request
-        )
-    except EvaluationError as exc:
-        raise _fail(exc) from exc
+        instrument = get_instrument_for(_user(request), code, write=True)
+    copy = services.instrument_new_version(
+        instrument=instrument, user=_user(request), organization=organization, request=request
+    )
     return Status(201, instrument_out(copy, items=True))
 
 
 @router.post("/instruments/{code}/active", response={200: InstrumentDetailOut, **WRITE_ERRORS})
 def set_instrument_active(request: HttpRequest, code: str, payload: ActiveIn) -> dict[str, Any]:
-    instrument = get_instrument_for(request.user, code, write=True)
-    try:
-        instrument = services.instrument_set_active(
-            instrument=instrument, user=request.user, active=payload.active, request=request
-        )
-    except EvaluationError as exc:
-        raise _fail(exc) from exc
+    instrument = get_instrument_for(_user(request), code, write=True)
+    instrument = services.instrument_set_active(
+        instrument=instrument, user=_user(request), active=payload.active, request=request
+    )
     return instrument_out(instrument, items=True)
 
 
@@ -265,13 +293,13 @@ def schedule_out(program: Any) -> dict[str, Any]:
 @router.get("/programs/{code}/schedule", response={200: ScheduleOut, **READ_ERRORS})
 def get_schedule(request: HttpRequest, code: str) -> dict[str, Any]:
     """A programme's evaluation schedule and minimum group size (managers only)."""
-    return schedule_out(get_program_for(request.user, code, manage=True))
+    return schedule_out(get_program_for(_user(request), code, manage=True))
 
 
 @router.put("/programs/{code}/schedule", response={200: ScheduleOut, **WRITE_ERRORS})
 def put_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> dict[str, Any]:
     """Replace the whole schedule (and optionally the minimum group size)."""
-    program = get_program_for(request.user, code, manage=True)
+    program = get_program_for(_user(request), code, manage=True)
     available = {i.code: i for i in services.instruments_for(program)}
     errors = [
         {"loc": ["entries", n, "instrument"], "msg": str(_("Unknown instrument."))}
@@ -291,19 +319,16 @@ def put_schedule(request: HttpRequest, code: str, payload: ScheduleIn) -> dict[s
         )
         for e in payload.entries
     ]
-    try:
-        services.schedule_replace(
-            program=program, user=request.user, entries=entries, request=request
+    services.schedule_replace(
+        program=program, user=_user(request), entries=entries, request=request
+    )
+    if payload.min_group_size is not None:
+        services.settings_update(
+            program=program,
+            user=_user(request),
+            min_group_size=payload.min_group_size,
+            request=request,
         )
-        if payload.min_group_size is not None:
-            services.settings_update(
-                program=program,
-                user=request.user,
-                min_group_size=payload.min_group_size,
-                request=request,
-            )
-    except EvaluationError as exc:
-        raise _fail(exc) from exc
     return schedule_out(program)
 
 
@@ -334,10 +359,10 @@ def assignment_out(a: SurveyAssignment) -> dict[str, Any]:
 
 
 @router.get("/assignments", response={200: AssignmentPageOut, **AUTH_ERRORS})
-def list_assignments(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+def list_assignments(request: HttpRequest, params: Query[PageNumberParams]) -> dict[str, Any]:
     """Surveys sent to you, newest first."""
     rows = (
-        services.assignments_for(request.user)
+        services.assignments_for(_user(request))
         .select_related("meeting")
         .order_by("-opens_at", "-id")
     )
@@ -362,7 +387,7 @@ VISIBILITY = {
 
 @router.get("/assignments/{code}", response={200: AssignmentDetailOut, **READ_ERRORS})
 def get_assignment(request: HttpRequest, code: str) -> dict[str, Any]:
-    assignment = get_assignment_for(request.user, code)
+    assignment = get_assignment_for(_user(request), code)
     return {
         **assignment_out(assignment),
         "items": [item_out(i) for i in assignment.instrument.items.all()],
@@ -373,13 +398,10 @@ def get_assignment(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.post("/assignments/{code}/response", response={201: SubmittedOut, **WRITE_ERRORS})
 def submit_response(request: HttpRequest, code: str, payload: AnswerIn) -> Status:
     """Answer a survey, once. A second submission is 409."""
-    assignment = get_assignment_for(request.user, code)
-    try:
-        services.response_submit(
-            assignment=assignment, user=request.user, answers=payload.answers, request=request
-        )
-    except EvaluationError as exc:
-        raise _fail(exc) from exc
+    assignment = get_assignment_for(_user(request), code)
+    services.response_submit(
+        assignment=assignment, user=_user(request), answers=payload.answers, request=request
+    )
     return Status(
         201,
         {

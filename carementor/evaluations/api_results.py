@@ -11,8 +11,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from carementor.evaluations import analytics, exports, reports, stats
-from carementor.evaluations.pdf import report_pdf
+from carementor.audit.services import record_read
+from carementor.evaluations import analytics, exports, report_cache, reports, stats
 from carementor.lib.api_errors import AUTH_ERRORS, READ_ERRORS
 
 router = Router()
@@ -177,7 +177,7 @@ class CompetencyRowOut(Schema):
     tip: str
 
 
-class CompetencyOut(Schema):
+class CompetencyResultsOut(Schema):
     min_group_size: int
     ratings: int
     released: int
@@ -317,7 +317,10 @@ def _filters(params: FiltersIn) -> analytics.Filters:
 def program_results(request: HttpRequest, code: str, params: Query[FiltersIn]) -> dict[str, Any]:
     """A programme's aggregate outcomes (its managers only); withheld groups carry no numbers."""
     program = analytics.report_program_for(request.user, code)
-    return results_out(analytics.program_analytics(program, _filters(params)))
+    record_read(
+        request.user, "results.read", program, organization=program.organization, request=request
+    )
+    return results_out(report_cache.analytics_for(program, _filters(params)))
 
 
 def _file(data: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -337,9 +340,17 @@ def program_results_file(
 ) -> HttpResponse:
     """The aggregate results as ``csv`` or ``xlsx``, or the board report as ``pdf``."""
     program = analytics.report_program_for(request.user, code)
-    found = analytics.program_analytics(program, _filters(params))
+    found = report_cache.analytics_for(program, _filters(params))
+    record_read(
+        request.user,
+        "results.exported",
+        program,
+        organization=program.organization,
+        request=request,
+        detail={"format": kind},
+    )
     if kind == "pdf":
-        data = report_pdf(reports.build_report(found))
+        data = report_cache.pdf_for(program, _filters(params))
         return _file(data, "application/pdf", f"outcomes-{program.code}.pdf")
     rows = reports.export_rows(found)
     if kind == "csv":
@@ -391,7 +402,7 @@ def my_results(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/results/competency", response={200: CompetencyOut, **AUTH_ERRORS})
+@router.get("/results/competency", response={200: CompetencyResultsOut, **AUTH_ERRORS})
 def my_competency(request: HttpRequest) -> dict[str, Any]:
     """The caller's mentor competency ratings by mentees (aggregate, whole batches of the
     minimum group size) beside their own self-rating, with what to work on."""

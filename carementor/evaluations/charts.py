@@ -12,21 +12,30 @@ Element ids are prefixed per chart so several charts can share one page, and the
 byte-for-byte reproducible (fixed ``svg.hashsalt``, no date).
 """
 
+import base64
 import io
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from matplotlib import rc_context
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+
+from carementor.lib.fonts import CHART_FAMILIES, register_chart_fonts
+
+# Hindi labels fall back to the vendored Devanagari face; Latin stays DejaVu Sans.
+register_chart_fonts()
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 BLUE = "#0072B2"
@@ -42,8 +51,9 @@ SERIES = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, "#56B4E9")
 RC: Any = {
     "svg.hashsalt": "carementor-evaluations",
     "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
+    # A list of families, not "sans-serif": matplotlib falls back glyph by glyph only
+    # across the families named here.
+    "font.family": CHART_FAMILIES,
     "font.size": 10,
     # Labels come from people (cohort and instrument names): never parse "$…$" as maths.
     "text.parse_math": False,
@@ -61,6 +71,7 @@ class Chart:
     key: str
     title: str
     description: str
+    # Inline SVG markup, or inside ``raster()`` an <img> of a PNG (the PDF).
     svg: SafeString
 
 
@@ -106,7 +117,42 @@ def _clean_svg(raw: str, key: str, title: str, description: str) -> str:
     )
 
 
+# Charts drawn while ``raster()`` is active are PNG images (data URIs) instead of inline SVG.
+_RASTER: ContextVar[bool] = ContextVar("evaluations_chart_raster", default=False)
+# Enough for print: a 6.4-inch chart is 960 pixels wide.
+RASTER_DPI = 150
+
+
+@contextmanager
+def raster() -> Iterator[None]:
+    """Draw the charts made inside as PNG images at ``RASTER_DPI``: the same figures, which
+    a PDF renderer paints far faster than SVG text and paths. The ``svg`` field of each chart
+    then holds an ``<img>`` with the title and description as its alternative text."""
+    token = _RASTER.set(True)
+    try:
+        yield
+    finally:
+        _RASTER.reset(token)
+
+
+def _render_png(figure: Figure, key: str, title: str, description: str) -> Chart:
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure)
+    with rc_context(RC):
+        figure.savefig(buffer, format="png", dpi=RASTER_DPI, metadata={"Software": None})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    markup = format_html(
+        '<img class="chart" id="{}" src="data:image/png;base64,{}" alt="{}">',
+        key,
+        data,
+        f"{title}. {description}",
+    )
+    return Chart(key=key, title=title, description=description, svg=markup)
+
+
 def _render(figure: Figure, key: str, title: str, description: str) -> Chart:
+    if _RASTER.get():
+        return _render_png(figure, key, title, description)
     buffer = io.StringIO()
     FigureCanvasSVG(figure)
     with rc_context(RC):

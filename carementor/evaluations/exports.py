@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from carementor.audit.services import record
 from carementor.evaluations.models import Anonymity, Answer, Instrument, Response
 from carementor.evaluations.reports import EXPORT_COLUMNS
+from carementor.lib.spreadsheet import safe_cell
 from carementor.programs.models import Program
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,19 +35,12 @@ NAMED_COLUMNS = (
 )
 
 
-def _cell(value: Any) -> Any:
-    # Spreadsheet formulas in text cells ("=HYPERLINK(...)") must stay text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _cell(value) for key, value in row.items()})
+        writer.writerow({key: safe_cell(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -61,12 +55,12 @@ def to_xlsx(
     sheet.title = "Results"
     sheet.append(list(columns))
     for row in rows:
-        sheet.append([_cell(row.get(column, "")) for column in columns])
+        sheet.append([safe_cell(row.get(column, "")) for column in columns])
     sheet.freeze_panes = "A2"
     about = book.create_sheet("About")
-    about.append([_cell(title)])
+    about.append([safe_cell(title)])
     for note in notes:
-        about.append([_cell(note)])
+        about.append([safe_cell(note)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

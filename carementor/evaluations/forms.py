@@ -3,8 +3,10 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from carementor.evaluations.instruments import read_instrument, read_translation
 from carementor.evaluations.models import (
     Anonymity,
     Area,
@@ -50,15 +52,46 @@ def _field_for(item: Item) -> forms.Field:
     )
 
 
+def shipped_translation(instrument: Instrument) -> dict[str, Any]:
+    """The reader's language version of an instrument CareMentor ships ({} for others:
+    an organization's own instruments are in the words its coordinators wrote)."""
+    if instrument.organization_id is not None or instrument.version != 1:
+        return {}
+    return read_translation(instrument.slug, (get_language() or "en").split("-")[0])
+
+
 class AnswerForm(forms.Form):
-    """One field per item, named by the item's key; ``fieldsets()`` groups them by domain."""
+    """One field per item, named by the item's key; ``fieldsets()`` groups them by domain.
+
+    Shipped instruments show their items in the reader's language where a translation exists.
+    """
 
     def __init__(self, *args: Any, items: list[Item], instrument: Instrument, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.items = items
         self.instrument = instrument
+        self.translation = shipped_translation(instrument)
+        texts = self.translation.get("items", {})
+        likert = self.translation.get("likert") or []
+        english_likert = read_instrument(instrument.slug).get("likert") if likert else None
         for item in items:
-            self.fields[item.key] = _field_for(item)
+            field = _field_for(item)
+            field.label = texts.get(item.key) or field.label
+            # Only the instrument-wide point labels are translated, never an item's own.
+            if (
+                isinstance(field, forms.TypedChoiceField)
+                and item.scale == Scale.LIKERT
+                and list(item.labels) == english_likert
+                and len(likert) == item.points
+            ):
+                field.choices = [(n, likert[n - 1]) for n in range(1, item.points + 1)]
+            self.fields[item.key] = field
+
+    def title(self) -> str:
+        return str(self.translation.get("name") or self.instrument.name)
+
+    def description(self) -> str:
+        return str(self.translation.get("description") or self.instrument.description)
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         groups: dict[str, list[forms.BoundField]] = {}
@@ -67,7 +100,9 @@ class AnswerForm(forms.Form):
         order = [d["key"] for d in self.instrument.domains] + [""]
         return [
             (
-                self.instrument.domain_label(key) if key else str(_("Further questions")),
+                (self.translation.get("domains", {}).get(key) or self.instrument.domain_label(key))
+                if key
+                else str(_("Further questions")),
                 groups[key],
             )
             for key in order

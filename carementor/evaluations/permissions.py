@@ -5,7 +5,7 @@ schedule and settings. A survey assignment is its recipient's alone: everyone el
 programme's coordinators included, gets 404.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -15,8 +15,11 @@ from carementor.evaluations.models import Instrument, SurveyAssignment
 from carementor.organizations.models import Organization
 from carementor.programs.permissions import can_manage_organization, managed_organization_ids
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-def instruments_visible_to(user: Any) -> "QuerySet[Instrument]":
+
+def instruments_visible_to(user: "User") -> "QuerySet[Instrument]":
     """The shipped library, plus the instruments of organizations the person manages."""
     if not getattr(user, "is_authenticated", False):
         return Instrument.objects.none()
@@ -25,7 +28,7 @@ def instruments_visible_to(user: Any) -> "QuerySet[Instrument]":
     return Instrument.objects.available_to(managed_organization_ids(user))
 
 
-def get_instrument_for(user: Any, code: str, *, write: bool = False) -> Instrument:
+def get_instrument_for(user: "User", code: str, *, write: bool = False) -> Instrument:
     instrument = (
         instruments_visible_to(user).select_related("organization").filter(code=code).first()
     )
@@ -39,20 +42,20 @@ def get_instrument_for(user: Any, code: str, *, write: bool = False) -> Instrume
     return instrument
 
 
-def organizations_managed_by(user: Any) -> "QuerySet[Organization]":
+def organizations_managed_by(user: "User") -> "QuerySet[Organization]":
     if not getattr(user, "is_authenticated", False):
         return Organization.objects.none()
     return Organization.objects.filter(pk__in=managed_organization_ids(user)).order_by("name")
 
 
-def get_managed_organization_for(user: Any, code: str) -> Organization:
+def get_managed_organization_for(user: "User", code: str) -> Organization:
     organization = organizations_managed_by(user).filter(code=code).first()
     if organization is None:
         raise Http404
     return organization
 
 
-def get_assignment_for(user: Any, code: str) -> SurveyAssignment:
+def get_assignment_for(user: "User", code: str) -> SurveyAssignment:
     if not getattr(user, "is_authenticated", False):
         raise Http404
     assignment = (

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from carementor.evaluations import analytics, exports, reports
-from carementor.evaluations.pdf import report_pdf
+from carementor.audit.services import record_read
+from carementor.evaluations import analytics, exports, report_cache, reports
 
 
 def filters_from(request: HttpRequest) -> analytics.Filters:
@@ -35,7 +35,10 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 def report(request: HttpRequest, code: str) -> HttpResponse:
     program = analytics.report_program_for(request.user, code)
     filters = filters_from(request)
-    built = reports.build_report(analytics.program_analytics(program, filters))
+    built = reports.build_report(report_cache.analytics_for(program, filters))
+    record_read(
+        request.user, "results.read", program, organization=program.organization, request=request
+    )
     return render(
         request,
         "evaluations/report.html",
@@ -53,13 +56,29 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def report_pdf_view(request: HttpRequest, code: str) -> HttpResponse:
     program = analytics.report_program_for(request.user, code)
-    built = reports.build_report(analytics.program_analytics(program, filters_from(request)))
-    return _download(report_pdf(built), "application/pdf", f"outcomes-{program.code}.pdf")
+    data = report_cache.pdf_for(program, filters_from(request))
+    record_read(
+        request.user,
+        "results.exported",
+        program,
+        organization=program.organization,
+        request=request,
+        detail={"format": "pdf"},
+    )
+    return _download(data, "application/pdf", f"outcomes-{program.code}.pdf")
 
 
 def aggregate_file(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     program = analytics.report_program_for(request.user, code)
-    found = analytics.program_analytics(program, filters_from(request))
+    found = report_cache.analytics_for(program, filters_from(request))
+    record_read(
+        request.user,
+        "results.exported",
+        program,
+        organization=program.organization,
+        request=request,
+        detail={"format": kind},
+    )
     rows = reports.export_rows(found)
     if kind == "csv":
         data = exports.to_csv(exports.export_columns(), rows)

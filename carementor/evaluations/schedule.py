@@ -34,6 +34,7 @@ from carementor.mentorships.models import (
     Phase,
 )
 from carementor.notifications.services import notify
+from carementor.profiles.roles import role_definition
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,12 @@ class Due:
         )
 
 
+def applies(entry: ScheduleEntry, mentorship: Mentorship) -> bool:
+    """Whether the relationship's role takes surveys on this occasion (a sponsorship has no
+    after-meeting pulse, an advising relationship no midpoint; see `profiles.roles`)."""
+    return entry.occasion in role_definition(mentorship.role).survey_occasions
+
+
 def _people(entry: ScheduleEntry, mentorship: Mentorship) -> list[tuple[Any, Any]]:
     """(respondent, subject) pairs: mentees rating their mentor get one survey per mentor."""
     role = PartyRole.MENTEE if entry.role == Role.MENTEE else PartyRole.MENTOR
@@ -154,7 +161,7 @@ def due_surveys(
             rows = rows.filter(pk__in=mentorship_ids)
         for mentorship in rows:
             for entry in by_program[mentorship.program_id]:
-                if entry.occasion == Occasion.PULSE:
+                if entry.occasion == Occasion.PULSE or not applies(entry, mentorship):
                     continue
                 opens = opening_for(entry, mentorship)
                 if opens is None or not opens <= now < opens + timedelta(days=entry.open_days):
@@ -181,7 +188,7 @@ def due_surveys(
             mentorship = meeting.mentorship
             present = {a.user_id for a in meeting.attendance.all() if a.present}
             for entry in by_program[mentorship.program_id]:
-                if entry.occasion != Occasion.PULSE:
+                if entry.occasion != Occasion.PULSE or not applies(entry, mentorship):
                     continue
                 opens = min(meeting.ends_at, now)
                 if not now < opens + timedelta(days=entry.open_days):

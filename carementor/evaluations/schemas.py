@@ -10,6 +10,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from carementor.lib.text import Text
+
 
 class DomainSchema(Schema):
     key: str = Field(max_length=60)
@@ -17,7 +19,7 @@ class DomainSchema(Schema):
     area: str = ""
 
 
-class ItemOut(Schema):
+class InstrumentItemOut(Schema):
     key: str
     order: int
     text: str
@@ -50,7 +52,7 @@ class InstrumentOut(Schema):
 
 
 class InstrumentDetailOut(InstrumentOut):
-    items: list[ItemOut]
+    items: list[InstrumentItemOut]
 
 
 class InstrumentPageOut(Schema):
@@ -60,12 +62,12 @@ class InstrumentPageOut(Schema):
 
 
 class ItemIn(Schema):
-    key: str = Field("", max_length=60)
-    text: str = Field(max_length=500)
-    domain: str = Field("", max_length=60)
-    scale: str = "likert"
+    key: Text = Field("", max_length=60)
+    text: Text = Field(max_length=500)
+    domain: Text = Field("", max_length=60)
+    scale: Text = "likert"
     points: int | None = Field(None, ge=2, le=11)
-    labels: list[str] = Field(default_factory=list, max_length=11)
+    labels: list[Text] = Field(default_factory=list, max_length=11)
     min_value: float | None = None
     max_value: float | None = None
     reverse: bool = False
@@ -73,54 +75,54 @@ class ItemIn(Schema):
 
 
 class InstrumentIn(Schema):
-    organization: str = Field(description="Code of the organization that owns it.")
-    name: str = Field(max_length=200)
-    description: str = Field("", max_length=4000)
-    source: str = Field("", max_length=2000)
-    licence_status: str = "own"
-    anonymity: str = "anonymous"
-    respondent: str = "mentee"
-    kind: str = "custom"
+    organization: Text = Field(description="Code of the organization that owns it.")
+    name: Text = Field(max_length=200)
+    description: Text = Field("", max_length=4000)
+    source: Text = Field("", max_length=2000)
+    licence_status: Text = "own"
+    anonymity: Text = "anonymous"
+    respondent: Text = "mentee"
+    kind: Text = "custom"
     rates_mentor: bool = False
     domains: list[DomainSchema] = Field(default_factory=list, max_length=30)
     items: list[ItemIn] = Field(max_length=100)
 
 
 class InstrumentUpdateIn(Schema):
-    name: str = Field(max_length=200)
-    description: str = Field("", max_length=4000)
-    source: str = Field("", max_length=2000)
-    licence_status: str = "own"
-    anonymity: str = "anonymous"
-    respondent: str = "mentee"
-    kind: str = "custom"
+    name: Text = Field(max_length=200)
+    description: Text = Field("", max_length=4000)
+    source: Text = Field("", max_length=2000)
+    licence_status: Text = "own"
+    anonymity: Text = "anonymous"
+    respondent: Text = "mentee"
+    kind: Text = "custom"
     rates_mentor: bool = False
     domains: list[DomainSchema] = Field(default_factory=list, max_length=30)
     items: list[ItemIn] = Field(max_length=100)
 
 
 class ImportIn(Schema):
-    organization: str
+    organization: Text
     definition: dict[str, Any] = Field(
         description="A whole instrument: name, anonymity, respondent, domains, items."
     )
-    source: str = Field(max_length=2000, description="Authors, citation, permission reference.")
+    source: Text = Field(max_length=2000, description="Authors, citation, permission reference.")
     permission_declared: bool = Field(
         description="True: the organization holds permission from the rights holder."
     )
 
 
 class ImportFileIn(Schema):
-    organization: str
-    source: str = Field(max_length=2000, description="Authors, citation, permission reference.")
+    organization: Text
+    source: Text = Field(max_length=2000, description="Authors, citation, permission reference.")
     permission_declared: bool = False
-    name: str = Field("", max_length=200, description="Required for CSV and XLSX files.")
-    anonymity: str = "anonymous"
-    respondent: str = "mentee"
+    name: Text = Field("", max_length=200, description="Required for CSV and XLSX files.")
+    anonymity: Text = "anonymous"
+    respondent: Text = "mentee"
 
 
 class VersionIn(Schema):
-    organization: str | None = Field(
+    organization: Text | None = Field(
         None, description="Where to copy a shipped instrument; ignored for your own."
     )
 
@@ -178,7 +180,7 @@ class AssignmentOut(Schema):
 
 
 class AssignmentDetailOut(AssignmentOut):
-    items: list[ItemOut]
+    items: list[InstrumentItemOut]
     visibility: str
 
 
@@ -198,7 +200,3 @@ class SubmittedOut(Schema):
     assignment: str
     answered_on: date
     anonymous: bool
-
-
-class PageParams(Schema):
-    page: int = Field(1, ge=1)

@@ -6,14 +6,13 @@ writing anything.
 """
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -39,30 +38,24 @@ from carementor.evaluations.models import (
     SurveyAssignment,
 )
 from carementor.evaluations.scoring import score_answers
+from carementor.lib import tabular
+from carementor.lib.errors import DomainError
 from carementor.lib.signals import participation_progressed
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 DEFAULT_MIN_GROUP_SIZE = 5
 ABSOLUTE_MIN_GROUP_SIZE = 3
 MAX_ITEMS = 100
 MAX_IMPORT_BYTES = 1_000_000
+INSTRUMENT_LIMITS = tabular.Limits(
+    max_bytes=MAX_IMPORT_BYTES, max_unzipped=10_000_000, max_rows=500, max_cell=2000
+)
 
 
-class EvaluationError(Exception):
+class EvaluationError(DomainError):
     """A refused change: ``status`` is the HTTP status pages and API answer with."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int = 409,
-        code: str = "conflict",
-        errors: list[dict[str, Any]] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.errors = errors or []
 
 
 def _invalid(message: str, errors: list[dict[str, Any]] | None = None) -> EvaluationError:
@@ -83,7 +76,7 @@ def min_group_size_for(program: Any) -> int:
 
 
 def settings_update(
-    *, program: Any, user: Any, min_group_size: int, request: Any = None
+    *, program: Any, user: "User", min_group_size: int, request: Any = None
 ) -> EvaluationSettings:
     if min_group_size < ABSOLUTE_MIN_GROUP_SIZE:
         raise _invalid(
@@ -308,7 +301,7 @@ def _write_items(instrument: Instrument, items: list[dict[str, Any]]) -> None:
 
 
 def instrument_create(
-    *, organization: Any, user: Any, data: InstrumentData, request: Any = None
+    *, organization: Any, user: "User", data: InstrumentData, request: Any = None
 ) -> Instrument:
     """A coordinator's own instrument. Licensed ones come through ``instrument_import``."""
     if data.licence_status == LicenceStatus.PERMISSION:
@@ -355,7 +348,7 @@ def _require_editable(instrument: Instrument) -> None:
 
 
 def instrument_update(
-    *, instrument: Instrument, user: Any, data: InstrumentData, request: Any = None
+    *, instrument: Instrument, user: "User", data: InstrumentData, request: Any = None
 ) -> Instrument:
     """Replace an unanswered instrument's definition (metadata, domains and items)."""
     with transaction.atomic():
@@ -380,7 +373,7 @@ def instrument_update(
 
 
 def instrument_new_version(
-    *, instrument: Instrument, user: Any, organization: Any = None, request: Any = None
+    *, instrument: Instrument, user: "User", organization: Any = None, request: Any = None
 ) -> Instrument:
     """Copy an instrument to change it: a new version of an organization's own, or a first
     version in ``organization`` of a shipped one. The schedule moves to the new version;
@@ -439,7 +432,7 @@ def instrument_new_version(
 
 
 def instrument_set_active(
-    *, instrument: Instrument, user: Any, active: bool, request: Any = None
+    *, instrument: Instrument, user: "User", active: bool, request: Any = None
 ) -> Instrument:
     if instrument.is_library:
         raise EvaluationError(
@@ -503,26 +496,19 @@ def parse_instrument_file(name: str, content: bytes) -> dict[str, Any]:
             if not isinstance(data, dict):
                 raise _invalid(_("The JSON file must hold one instrument object."))
             return data
-        if lower.endswith(".csv"):
-            reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
-            items, domains = _rows_from_table(list(reader))
-            return {"items": items, "domains": domains}
-        if lower.endswith(".xlsx"):
-            from openpyxl import load_workbook
-
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            rows = list(sheet.iter_rows(values_only=True))
-            book.close()
-            if not rows:
+        if lower.endswith((".csv", ".xlsx")):
+            table = tabular.read_table(name, content, INSTRUMENT_LIMITS)
+            if not table:
                 raise _invalid(_("The spreadsheet is empty."))
-            header = [str(h or "") for h in rows[0]]
+            header = table[0]
             items, domains = _rows_from_table(
-                [dict(zip(header, row, strict=False)) for row in rows[1:]]
+                [dict(zip(header, row, strict=False)) for row in table[1:]]
             )
             return {"items": items, "domains": domains}
     except EvaluationError:
         raise
+    except tabular.TableError as exc:
+        raise _invalid(exc.message) from exc
     except (ValueError, UnicodeDecodeError, KeyError, OSError, csv.Error) as exc:
         raise _invalid(_("The file could not be read: %(error)s") % {"error": exc}) from exc
     except Exception as exc:  # openpyxl raises assorted errors on damaged files
@@ -533,7 +519,7 @@ def parse_instrument_file(name: str, content: bytes) -> dict[str, Any]:
 def instrument_import(
     *,
     organization: Any,
-    user: Any,
+    user: "User",
     definition: Mapping[str, Any],
     permission_declared: bool,
     source: str,
@@ -597,12 +583,14 @@ class EntryData:
 DEFAULT_SCHEDULE: tuple[tuple[str, str, str, int], ...] = (
     (Occasion.BASELINE, "mentee-outcomes", Role.MENTEE, 0),
     (Occasion.BASELINE, "mentor-competency-self", Role.MENTOR, 0),
+    (Occasion.BASELINE, "mentor-outcomes", Role.MENTOR, 0),
     (Occasion.MIDPOINT, "relationship-quality", Role.MENTEE, 0),
     (Occasion.MIDPOINT, "psychological-safety", Role.MENTEE, 0),
     (Occasion.CLOSURE, "mentee-outcomes", Role.MENTEE, 0),
     (Occasion.CLOSURE, "relationship-quality", Role.MENTEE, 0),
     (Occasion.CLOSURE, "mentor-competency-rating", Role.MENTEE, 0),
     (Occasion.CLOSURE, "mentor-competency-self", Role.MENTOR, 0),
+    (Occasion.CLOSURE, "mentor-outcomes", Role.MENTOR, 0),
     (Occasion.PULSE, "meeting-pulse", Role.MENTEE, 0),
     (Occasion.FOLLOW_UP, "mentee-outcomes", Role.MENTEE, 6),
 )
@@ -669,7 +657,7 @@ def check_entry(program: Any, entry: EntryData, n: int = 0) -> list[dict[str, An
 
 
 def schedule_replace(
-    *, program: Any, user: Any, entries: list[EntryData], request: Any = None
+    *, program: Any, user: "User", entries: list[EntryData], request: Any = None
 ) -> list[ScheduleEntry]:
     """Make ``entries`` the programme's whole schedule. Surveys already sent stay as they are."""
     errors: list[dict[str, Any]] = []
@@ -715,7 +703,7 @@ def schedule_replace(
 # --- Answering -----------------------------------------------------------------------------
 
 
-def has_answered(*, user: Any, program: Any, occasion: str) -> bool:
+def has_answered(*, user: "User", program: Any, occasion: str) -> bool:
     """Whether the person answered a survey of this occasion in this programme (the
     certificates' "closure survey answered" rule). Reads only ``HasResponded``."""
     return HasResponded.objects.filter(
@@ -797,7 +785,7 @@ def clean_answers(
 
 
 def response_submit(
-    *, assignment: SurveyAssignment, user: Any, answers: Mapping[str, Any], request: Any = None
+    *, assignment: SurveyAssignment, user: "User", answers: Mapping[str, Any], request: Any = None
 ) -> None:
     """Answer one survey, once. Writes ``HasResponded`` (day only), the ``Response`` and its
     answers in one transaction. For an anonymous instrument the response carries no
@@ -874,9 +862,12 @@ def response_submit(
         transaction.on_commit(
             lambda: participation_progressed.send(sender=Response, user=user, program=program)
         )
+        from carementor.evaluations.report_cache import answers_changed
+
+        answers_changed(program)  # the report is refreshed in the background, after the above
 
 
-def assignments_for(user: Any) -> Any:
+def assignments_for(user: "User") -> "QuerySet[SurveyAssignment]":
     return SurveyAssignment.objects.for_user(user).select_related(
         "instrument", "program", "mentorship", "subject", "has_responded"
     )

@@ -28,6 +28,7 @@ templates and JSON can show "not enough data" instead of a number.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -226,8 +227,45 @@ def cronbach_alpha(items: ArrayLike, confidence: float = CONFIDENCE) -> Reliabil
     n, k = matrix.shape
     if k < 2 or n < 2:
         return Reliability(None, int(n), int(k), None, None)
-    item_variance = matrix.var(axis=0, ddof=1).sum()
-    total_variance = matrix.sum(axis=1).var(ddof=1)
+    return cronbach_alpha_from_variances(
+        int(n),
+        int(k),
+        float(matrix.var(axis=0, ddof=1).sum()),
+        float(matrix.sum(axis=1).var(ddof=1)),
+        confidence,
+    )
+
+
+def sample_variance(n: int, total: float, squares: float) -> float:
+    """Sample variance (ddof=1) from a count, a sum and a sum of squares — the moments a
+    database aggregates."""
+    return summed_variance(n, [total], squares)
+
+
+def summed_variance(n: int, sums: Sequence[float], squares: float) -> float:
+    """The sum of several columns' sample variances over the same n rows, from each column's
+    sum and the sum of all their squares. Scores are small numbers, so the cancellation costs
+    a few digits of sixteen; a result within rounding of zero is zero."""
+    if n < 2:
+        return math.nan
+    spread = squares - sum(s * s for s in sums) / n
+    if spread <= 1e-9 * max(squares, 1.0):
+        return 0.0
+    return spread / (n - 1)
+
+
+def cronbach_alpha_from_variances(
+    n: int,
+    k: int,
+    item_variance: float,
+    total_variance: float,
+    confidence: float = CONFIDENCE,
+) -> Reliability:
+    """Alpha from n complete cases of k items: the sum of the item variances and the variance
+    of the totals (what ``cronbach_alpha`` computes from the matrix, or a database from
+    per-item and per-total moments)."""
+    if k < 2 or n < 2:
+        return Reliability(None, int(n), int(k), None, None)
     if total_variance == 0:
         return Reliability(None, int(n), int(k), None, None)
     alpha = (k / (k - 1)) * (1 - item_variance / total_variance)

@@ -29,6 +29,7 @@ from carementor.evaluations.permissions import (
     organizations_managed_by,
 )
 from carementor.evaluations.services import EntryData, EvaluationError
+from carementor.lib.http import AuthedRequest
 from carementor.programs.permissions import get_program_for
 
 PAGE_SIZE = 25
@@ -46,7 +47,7 @@ def _page(request: HttpRequest, rows: Any) -> Any:
 
 
 @login_required
-def my_surveys(request: HttpRequest) -> HttpResponse:
+def my_surveys(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
     rows = services.assignments_for(request.user).order_by("-opens_at", "-id")
     page = _page(request, rows)
@@ -55,7 +56,7 @@ def my_surveys(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, code: str) -> HttpResponse:
+def answer(request: AuthedRequest, code: str) -> HttpResponse:
     assignment = get_assignment_for(request.user, code)
     instrument = assignment.instrument
     items = list(instrument.items.all())
@@ -118,7 +119,7 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def instrument_list(request: HttpRequest) -> HttpResponse:
+def instrument_list(request: AuthedRequest) -> HttpResponse:
     organizations = list(organizations_managed_by(request.user))
     if not organizations and not request.user.is_staff:
         # The library is a coordinator's tool; participants meet instruments as surveys.
@@ -138,7 +139,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
+def instrument_detail(request: AuthedRequest, code: str) -> HttpResponse:
     instrument = get_instrument_for(request.user, code)
     items = list(instrument.items.all())
     groups: dict[str, list[Any]] = {}
@@ -175,7 +176,7 @@ def _apply_errors(form: Any, exc: EvaluationError) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def instrument_new(request: HttpRequest, org_code: str) -> HttpResponse:
+def instrument_new(request: AuthedRequest, org_code: str) -> HttpResponse:
     organization = get_managed_organization_for(request.user, org_code)
     form = InstrumentForm(request.POST or None, initial={"source": organization.name})
     status = 200
@@ -202,7 +203,7 @@ def instrument_new(request: HttpRequest, org_code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def instrument_edit(request: HttpRequest, code: str) -> HttpResponse:
+def instrument_edit(request: AuthedRequest, code: str) -> HttpResponse:
     instrument = get_instrument_for(request.user, code, write=True)
     if instrument.is_locked():
         messages.error(
@@ -235,7 +236,7 @@ def instrument_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def instrument_version(request: HttpRequest, code: str) -> HttpResponse:
+def instrument_version(request: AuthedRequest, code: str) -> HttpResponse:
     """A new version of an organization's instrument, or a copy of a shipped one."""
     instrument = get_instrument_for(request.user, code)
     organization = None
@@ -258,7 +259,7 @@ def instrument_version(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def instrument_archive(request: HttpRequest, code: str) -> HttpResponse:
+def instrument_archive(request: AuthedRequest, code: str) -> HttpResponse:
     instrument = get_instrument_for(request.user, code, write=True)
     try:
         services.instrument_set_active(
@@ -274,7 +275,7 @@ def instrument_archive(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def instrument_import(request: HttpRequest) -> HttpResponse:
+def instrument_import(request: AuthedRequest) -> HttpResponse:
     organizations = organizations_managed_by(request.user)
     if not organizations.exists():
         return redirect("evaluations:my_surveys")
@@ -328,7 +329,7 @@ def _entries_except(program: Any, code: str = "") -> list[EntryData]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def schedule(request: HttpRequest, code: str) -> HttpResponse:
+def schedule(request: AuthedRequest, code: str) -> HttpResponse:
     program = get_program_for(request.user, code, manage=True)
     instruments = services.instruments_for(program)
     entry_form = ScheduleEntryForm(

@@ -30,13 +30,12 @@ from carementor.learning.schemas import (
     ModuleIn,
     ModuleOut,
     ModulePageOut,
+    ModuleProgressIn,
+    ModuleProgressOut,
     ModuleUpdateIn,
     MoveIn,
     PageParams,
-    ProgressIn,
-    ProgressOut,
 )
-from carementor.learning.services import LearningError
 from carementor.learning.views import document_response
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorOut
 
@@ -48,10 +47,6 @@ UPLOAD_ERRORS = {**WRITE_ERRORS, 413: ErrorOut}
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def fail(exc: LearningError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.code)
 
 
 def progress_out(progress: ModuleProgress | None) -> dict[str, Any] | None:
@@ -166,10 +161,7 @@ def list_library(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 @router.post("/programs/{code}/library/{slug}", response={201: LibraryAddedOut, **WRITE_ERRORS})
 def add_from_library(request: HttpRequest, code: str, slug: str) -> Status:
     program = get_learning_program_for(_user(request), code, manage=True)
-    try:
-        added = services.library_add(program=program, actor=_user(request), slug=slug)
-    except LearningError as exc:
-        raise fail(exc) from exc
+    added = services.library_add(program=program, actor=_user(request), slug=slug)
     kind = "quiz" if isinstance(added, Quiz) else "module"
     return Status(201, {"kind": kind, "code": added.code, "title": added.title})
 
@@ -231,10 +223,7 @@ def move_module(request: HttpRequest, code: str, payload: MoveIn) -> list[dict[s
 def add_block(request: HttpRequest, code: str, payload: BlockIn) -> Status:
     """Add text (HTML, sanitised when saved), a link or a YouTube/Vimeo video link."""
     module = get_module_for(_user(request), code, manage=True)
-    try:
-        block = services.block_add(module=module, actor=_user(request), **payload.dict())
-    except LearningError as exc:
-        raise fail(exc) from exc
+    block = services.block_add(module=module, actor=_user(request), **payload.dict())
     return Status(201, block_out(block, module))
 
 
@@ -250,16 +239,13 @@ def add_document(
         data = read_upload(file)
     except UploadRejected as exc:
         raise ApiError(exc.status, exc.message, exc.code) from exc
-    try:
-        block = services.block_add(
-            module=module,
-            actor=_user(request),
-            kind=Block.Kind.DOCUMENT,
-            title=title[:200],
-            document=(file.name or "", data),
-        )
-    except LearningError as exc:
-        raise fail(exc) from exc
+    block = services.block_add(
+        module=module,
+        actor=_user(request),
+        kind=Block.Kind.DOCUMENT,
+        title=title[:200],
+        document=(file.name or "", data),
+    )
     return Status(201, block_out(block, module))
 
 
@@ -277,10 +263,7 @@ def update_block(
     request: HttpRequest, code: str, block_code: str, payload: BlockUpdateIn
 ) -> dict[str, Any]:
     block = _block(request, code, block_code, manage=True)
-    try:
-        block = services.block_update(block=block, actor=_user(request), **payload.dict())
-    except LearningError as exc:
-        raise fail(exc) from exc
+    block = services.block_update(block=block, actor=_user(request), **payload.dict())
     return block_out(block, block.module)
 
 
@@ -311,8 +294,8 @@ def download_document(request: HttpRequest, code: str, block_code: str) -> HttpR
     return document_response(block)
 
 
-@router.post("/modules/{code}/progress", response={200: ProgressOut, **WRITE_ERRORS})
-def record_progress(request: HttpRequest, code: str, payload: ProgressIn) -> dict[str, Any]:
+@router.post("/modules/{code}/progress", response={200: ModuleProgressOut, **WRITE_ERRORS})
+def record_progress(request: HttpRequest, code: str, payload: ModuleProgressIn) -> dict[str, Any]:
     """`open` a module, mark one `block_done` (give `block`), or `complete` the module."""
     module = get_module_for(_user(request), code)
     user = _user(request)

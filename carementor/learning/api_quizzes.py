@@ -32,8 +32,7 @@ from carementor.learning.schemas import (
     ResultsOut,
     SubmitIn,
 )
-from carementor.learning.services import LearningError
-from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
+from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS
 from carementor.programs.permissions import can_manage
 
 router = Router(tags=["learning"])
@@ -41,10 +40,6 @@ router = Router(tags=["learning"])
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _fail(exc: LearningError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.code)
 
 
 def quiz_out(quiz: Quiz, progress: QuizProgress | None, bank_size: int) -> dict[str, Any]:
@@ -216,19 +211,16 @@ def list_questions(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 @router.post("/quizzes/{code}/questions", response={201: QuestionManageOut, **WRITE_ERRORS})
 def add_question(request: HttpRequest, code: str, payload: QuestionIn) -> Status:
     quiz = get_quiz_for(_user(request), code, manage=True)
-    try:
-        question = quizzes.question_add(
-            quiz=quiz,
-            actor=_user(request),
-            kind=payload.kind,
-            prompt=payload.prompt,
-            choices=[(c.text, c.correct) for c in payload.choices],
-            answer=payload.answer,
-            tolerance=payload.tolerance,
-            explanation=payload.explanation,
-        )
-    except LearningError as exc:
-        raise _fail(exc) from exc
+    question = quizzes.question_add(
+        quiz=quiz,
+        actor=_user(request),
+        kind=payload.kind,
+        prompt=payload.prompt,
+        choices=[(c.text, c.correct) for c in payload.choices],
+        answer=payload.answer,
+        tolerance=payload.tolerance,
+        explanation=payload.explanation,
+    )
     return Status(201, question_manage_out(question))
 
 
@@ -238,10 +230,7 @@ def delete_question(request: HttpRequest, code: str, question_code: str) -> Stat
     question = quiz.questions.filter(code=question_code).first()
     if question is None:
         raise Http404
-    try:
-        quizzes.question_delete(question=question, actor=_user(request))
-    except LearningError as exc:
-        raise _fail(exc) from exc
+    quizzes.question_delete(question=question, actor=_user(request))
     return Status(204, None)
 
 
@@ -249,10 +238,7 @@ def delete_question(request: HttpRequest, code: str, question_code: str) -> Stat
 def start_attempt(request: HttpRequest, code: str) -> Status:
     """Start an attempt (or get the open one back): its drawn questions, without answers."""
     quiz = get_quiz_for(_user(request), code)
-    try:
-        attempt = quizzes.attempt_start(quiz=quiz, user=_user(request), request=request)
-    except LearningError as exc:
-        raise _fail(exc) from exc
+    attempt = quizzes.attempt_start(quiz=quiz, user=_user(request), request=request)
     attempt = Attempt.objects.select_related("quiz__program", "user").get(pk=attempt.pk)
     return Status(201, attempt_out(attempt, _user(request)))
 
@@ -278,12 +264,9 @@ def submit_attempt(request: HttpRequest, code: str, payload: SubmitIn) -> dict[s
     """Submit answers once: question code → list of choice codes, or the number as text.
     409 if already submitted or if time ran out (the attempt is then closed)."""
     attempt = get_attempt_for(_user(request), code)
-    try:
-        attempt = quizzes.attempt_submit(
-            attempt=attempt, user=_user(request), answers=payload.answers, request=request
-        )
-    except LearningError as exc:
-        raise _fail(exc) from exc
+    attempt = quizzes.attempt_submit(
+        attempt=attempt, user=_user(request), answers=payload.answers, request=request
+    )
     return attempt_out(attempt, _user(request))
 
 

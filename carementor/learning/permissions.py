@@ -9,7 +9,7 @@ Who may do what:
 - anyone else gets 404, whether or not the object exists.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -23,8 +23,11 @@ from carementor.programs.permissions import (
     programs_visible_to,
 )
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-def participant_role(user: Any, program: Program) -> str | None:
+
+def participant_role(user: "User", program: Program) -> str | None:
     """The role of a person's approved enrolment ("mentor", "mentee", "both"), or None."""
     return (
         Enrollment.objects.approved()
@@ -34,7 +37,7 @@ def participant_role(user: Any, program: Program) -> str | None:
     )
 
 
-def learning_programs_for(user: Any) -> "QuerySet[Program]":
+def learning_programs_for(user: "User") -> "QuerySet[Program]":
     """Programmes whose learning a person may open: approved enrolments and managed ones."""
     enrolled = Enrollment.objects.approved().filter(user=user).values("program_id")
     return (
@@ -47,11 +50,11 @@ def learning_programs_for(user: Any) -> "QuerySet[Program]":
     )
 
 
-def _visible(user: Any, program_id: int) -> bool:
+def _visible(user: "User", program_id: int) -> bool:
     return programs_visible_to(user).filter(pk=program_id).exists()
 
 
-def _check(user: Any, program: Program, *, manage: bool) -> None:
+def _check(user: "User", program: Program, *, manage: bool) -> None:
     if not getattr(user, "is_authenticated", False) or not _visible(user, program.pk):
         raise Http404
     if can_manage(user, program):
@@ -60,7 +63,7 @@ def _check(user: Any, program: Program, *, manage: bool) -> None:
         raise PermissionDenied
 
 
-def get_learning_program_for(user: Any, code: str, *, manage: bool = False) -> Program:
+def get_learning_program_for(user: "User", code: str, *, manage: bool = False) -> Program:
     program = Program.objects.select_related("organization").filter(code=code).first()
     if program is None:
         raise Http404
@@ -68,7 +71,7 @@ def get_learning_program_for(user: Any, code: str, *, manage: bool = False) -> P
     return program
 
 
-def get_module_for(user: Any, code: str, *, manage: bool = False) -> Module:
+def get_module_for(user: "User", code: str, *, manage: bool = False) -> Module:
     module = Module.objects.select_related("program__organization").filter(code=code).first()
     if module is None:
         raise Http404
@@ -76,7 +79,7 @@ def get_module_for(user: Any, code: str, *, manage: bool = False) -> Module:
     return module
 
 
-def get_quiz_for(user: Any, code: str, *, manage: bool = False) -> Quiz:
+def get_quiz_for(user: "User", code: str, *, manage: bool = False) -> Quiz:
     quiz = Quiz.objects.select_related("program__organization").filter(code=code).first()
     if quiz is None:
         raise Http404
@@ -84,7 +87,7 @@ def get_quiz_for(user: Any, code: str, *, manage: bool = False) -> Quiz:
     return quiz
 
 
-def get_attempt_for(user: Any, code: str) -> Attempt:
+def get_attempt_for(user: "User", code: str) -> Attempt:
     """One's own attempt, or any attempt at a quiz of a programme one manages."""
     if not getattr(user, "is_authenticated", False):
         raise Http404

@@ -13,7 +13,7 @@ import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -28,6 +28,9 @@ from carementor.learning.permissions import participant_role
 from carementor.learning.services import LearningError, announce_progress
 from carementor.notifications.services import notify
 from carementor.programs.models import Program
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 # Network latency and a slow phone should not cost anyone an attempt.
 GRACE = timedelta(seconds=30)
@@ -50,7 +53,7 @@ _SYSTEM_RANDOM = random.SystemRandom()
 
 
 @transaction.atomic
-def quiz_create(*, program: Program, actor: Any, data: dict[str, Any]) -> Quiz:
+def quiz_create(*, program: Program, actor: "User", data: dict[str, Any]) -> Quiz:
     quiz = Quiz.objects.create(
         program=program, created_by=actor, **{f: data[f] for f in QUIZ_FIELDS if f in data}
     )
@@ -65,7 +68,7 @@ def quiz_create(*, program: Program, actor: Any, data: dict[str, Any]) -> Quiz:
 
 
 @transaction.atomic
-def quiz_update(*, quiz: Quiz, actor: Any, data: dict[str, Any]) -> Quiz:
+def quiz_update(*, quiz: Quiz, actor: "User", data: dict[str, Any]) -> Quiz:
     # Changing rules mid-way applies to attempts started afterwards; started ones keep their
     # drawn questions and deadline.
     quiz = Quiz.objects.select_for_update().select_related("program__organization").get(pk=quiz.pk)
@@ -146,7 +149,7 @@ def _create_question(
 def question_add(
     *,
     quiz: Quiz,
-    actor: Any,
+    actor: "User",
     kind: str,
     prompt: str,
     choices: Sequence[tuple[str, bool]] = (),
@@ -178,7 +181,7 @@ def question_add(
 
 
 @transaction.atomic
-def question_delete(*, question: Question, actor: Any) -> None:
+def question_delete(*, question: Question, actor: "User") -> None:
     quiz = (
         Quiz.objects.select_for_update()
         .select_related("program__organization")
@@ -200,7 +203,7 @@ def question_delete(*, question: Question, actor: Any) -> None:
     question.delete()
 
 
-def quiz_from_library(*, program: Program, actor: Any, entry: LibraryEntry) -> Quiz:
+def quiz_from_library(*, program: Program, actor: "User | None", entry: LibraryEntry) -> Quiz:
     """Called by services.library_add inside its transaction."""
     data = entry.data
     quiz = Quiz.objects.create(
@@ -280,7 +283,7 @@ def attempts_expire_overdue() -> int:
 
 
 @transaction.atomic
-def attempt_start(*, quiz: Quiz, user: Any, request: Any = None) -> Attempt:
+def attempt_start(*, quiz: Quiz, user: "User", request: Any = None) -> Attempt:
     """Start an attempt, or return the one already open. Draws the questions now."""
     quiz = Quiz.objects.select_related("program__organization").get(pk=quiz.pk)
     if participant_role(user, quiz.program) is None:
@@ -385,7 +388,7 @@ def _parse_answer(question: Question, given: Any) -> tuple[list[int], Decimal | 
 def attempt_submit(
     *,
     attempt: Attempt,
-    user: Any,
+    user: "User",
     answers: Mapping[str, Any],
     request: Any = None,
 ) -> Attempt:

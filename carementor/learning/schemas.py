@@ -11,12 +11,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from carementor.lib.paging import PageParams as PageParams  # one shared definition
+from carementor.lib.text import Text
+
 AudienceIn = Literal["everyone", "mentors", "mentees"]
-
-
-class PageParams(Schema):
-    limit: int = Field(25, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 class LearningProgramOut(Schema):
@@ -33,16 +31,16 @@ class LearningProgramPageOut(Schema):
 
 
 class ModuleIn(Schema):
-    title: str = Field(..., min_length=1, max_length=200)
-    summary: str = Field("", max_length=2000)
+    title: Text = Field(..., min_length=1, max_length=200)
+    summary: Text = Field("", max_length=2000)
     audience: AudienceIn = "everyone"
     required: bool = False
     minutes: int = Field(15, ge=1, le=600)
 
 
 class ModuleUpdateIn(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    summary: str | None = Field(None, max_length=2000)
+    title: Text | None = Field(None, min_length=1, max_length=200)
+    summary: Text | None = Field(None, max_length=2000)
     audience: AudienceIn | None = None
     required: bool | None = None
     minutes: int | None = Field(None, ge=1, le=600)
@@ -52,7 +50,7 @@ class MoveIn(Schema):
     direction: Literal["up", "down"]
 
 
-class ProgressOut(Schema):
+class ModuleProgressOut(Schema):
     opened_at: datetime.datetime | None
     completed_at: datetime.datetime | None
     blocks_done: list[str]
@@ -68,7 +66,7 @@ class ModuleOut(Schema):
     minutes: int
     position: int
     library_slug: str
-    progress: ProgressOut | None
+    progress: ModuleProgressOut | None
 
 
 class ModulePageOut(Schema):
@@ -78,15 +76,15 @@ class ModulePageOut(Schema):
 
 class BlockIn(Schema):
     kind: Literal["text", "link", "video"]
-    title: str = Field("", max_length=200)
-    body: str = Field("", max_length=50_000)
-    url: str = Field("", max_length=500)
+    title: Text = Field("", max_length=200)
+    body: Text = Field("", max_length=50_000)
+    url: Text = Field("", max_length=500)
 
 
 class BlockUpdateIn(Schema):
-    title: str = Field("", max_length=200)
-    body: str = Field("", max_length=50_000)
-    url: str = Field("", max_length=500)
+    title: Text = Field("", max_length=200)
+    body: Text = Field("", max_length=50_000)
+    url: Text = Field("", max_length=500)
 
 
 class BlockOut(Schema):
@@ -105,9 +103,9 @@ class ModuleDetailOut(ModuleOut):
     blocks: list[BlockOut]
 
 
-class ProgressIn(Schema):
+class ModuleProgressIn(Schema):
     action: Literal["open", "complete", "block_done"]
-    block: str = ""
+    block: Text = ""
 
 
 class LibraryEntryOut(Schema):
@@ -142,8 +140,8 @@ FeedbackIn = Literal["none", "score", "answers"]
 
 
 class QuizIn(Schema):
-    title: str = Field(..., min_length=1, max_length=200)
-    instructions: str = Field("", max_length=2000)
+    title: Text = Field(..., min_length=1, max_length=200)
+    instructions: Text = Field("", max_length=2000)
     audience: AudienceIn = "everyone"
     required: bool = False
     draw_count: int = Field(0, ge=0, le=200)
@@ -155,8 +153,8 @@ class QuizIn(Schema):
 
 
 class QuizUpdateIn(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    instructions: str | None = Field(None, max_length=2000)
+    title: Text | None = Field(None, min_length=1, max_length=200)
+    instructions: Text | None = Field(None, max_length=2000)
     audience: AudienceIn | None = None
     required: bool | None = None
     draw_count: int | None = Field(None, ge=0, le=200)
@@ -191,17 +189,17 @@ class QuizPageOut(Schema):
 
 
 class ChoiceIn(Schema):
-    text: str = Field(..., min_length=1, max_length=500)
+    text: Text = Field(..., min_length=1, max_length=500)
     correct: bool = False
 
 
 class QuestionIn(Schema):
     kind: Literal["single", "multiple", "numeric"]
-    prompt: str = Field(..., min_length=1, max_length=2000)
+    prompt: Text = Field(..., min_length=1, max_length=2000)
     choices: list[ChoiceIn] = Field(default_factory=list, max_length=20)
     answer: Decimal | None = Field(None, max_digits=12, decimal_places=4)
     tolerance: Decimal = Field(Decimal(0), ge=0, max_digits=12, decimal_places=4)
-    explanation: str = Field("", max_length=2000)
+    explanation: Text = Field("", max_length=2000)
 
 
 class ChoiceManageOut(Schema):
@@ -276,7 +274,7 @@ class SubmitIn(Schema):
     answers: dict[str, list[str] | str] = Field(default_factory=dict)
 
 
-class ItemOut(Schema):
+class QuestionStatsOut(Schema):
     question: str
     prompt: str
     answered: int
@@ -294,6 +292,6 @@ class PersonResultOut(Schema):
 
 
 class ResultsOut(Schema):
-    items: list[ItemOut]
+    items: list[QuestionStatsOut]
     count: int
     people: list[PersonResultOut]

@@ -1,12 +1,12 @@
 """Every change to learning modules and their progress, and the learning status of a person.
 
 Quiz and attempt changes live in carementor.learning.quizzes. Each function is atomic, writes
-an audit event, and says "learning progressed" (carementor.learning.signals) after commit when
+an audit event, and says "participation progressed" (carementor.lib.signals) after commit when
 a person completes a module, so completion rules elsewhere can re-check.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -24,18 +24,16 @@ from carementor.learning.models import (
     QuizProgress,
     audiences_for,
 )
-from carementor.learning.signals import learning_progressed
+from carementor.lib.errors import DomainError
+from carementor.lib.signals import participation_progressed
 from carementor.programs.models import Program
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-class LearningError(Exception):
+
+class LearningError(DomainError):
     """A refused change: ``status`` is the HTTP status pages and API answer with."""
-
-    def __init__(self, message: str, *, status: int = 409, code: str = "conflict") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
 
 
 # --- The contract with the certificates app -----------------------------------------------
@@ -55,7 +53,7 @@ class LearningStatus:
         } <= self.quizzes_passed
 
 
-def learning_status(*, user: Any, program: Program, role: str) -> LearningStatus:
+def learning_status(*, user: "User", program: Program, role: str) -> LearningStatus:
     """What learning a programme requires of a person taking part as `role` ("mentor" or
     "mentee"), and what of it they have done. Three queries."""
     audiences = audiences_for(role)
@@ -87,10 +85,10 @@ def learning_status(*, user: Any, program: Program, role: str) -> LearningStatus
     )
 
 
-def announce_progress(*, user: Any, program: Program) -> None:
-    """Send learning_progressed once the current transaction commits."""
+def announce_progress(*, user: "User", program: Program) -> None:
+    """Send participation_progressed (certificates listen) once the transaction commits."""
     transaction.on_commit(
-        lambda: learning_progressed.send(sender=Program, user=user, program=program)
+        lambda: participation_progressed.send(sender=Program, user=user, program=program)
     )
 
 
@@ -104,7 +102,7 @@ def _next_position(queryset: Any) -> int:
 
 
 @transaction.atomic
-def module_create(*, program: Program, actor: Any, data: dict[str, Any]) -> Module:
+def module_create(*, program: Program, actor: "User", data: dict[str, Any]) -> Module:
     Program.objects.select_for_update().get(pk=program.pk)  # serialise positions
     module = Module.objects.create(
         program=program,
@@ -123,7 +121,7 @@ def module_create(*, program: Program, actor: Any, data: dict[str, Any]) -> Modu
 
 
 @transaction.atomic
-def module_update(*, module: Module, actor: Any, data: dict[str, Any]) -> Module:
+def module_update(*, module: Module, actor: "User", data: dict[str, Any]) -> Module:
     module = Module.objects.select_for_update().get(pk=module.pk)
     changed = [f for f in MODULE_FIELDS if f in data and getattr(module, f) != data[f]]
     for field in changed:
@@ -141,7 +139,7 @@ def module_update(*, module: Module, actor: Any, data: dict[str, Any]) -> Module
 
 
 @transaction.atomic
-def module_delete(*, module: Module, actor: Any) -> None:
+def module_delete(*, module: Module, actor: "User") -> None:
     module = (
         Module.objects.select_for_update().select_related("program__organization").get(pk=module.pk)
     )
@@ -176,7 +174,7 @@ def _swap(model: Any, siblings: Any, item: Any, direction: str) -> bool:
 
 
 @transaction.atomic
-def module_move(*, module: Module, actor: Any, direction: str) -> bool:
+def module_move(*, module: Module, actor: "User", direction: str) -> bool:
     Program.objects.select_for_update().get(pk=module.program_id)
     moved = _swap(Module, Module.objects.filter(program_id=module.program_id), module, direction)
     if moved:
@@ -228,7 +226,7 @@ def inspect_document(name: str, data: bytes) -> Any:
 def block_add(
     *,
     module: Module,
-    actor: Any,
+    actor: "User",
     kind: str,
     title: str = "",
     body: str = "",
@@ -266,7 +264,7 @@ def block_add(
 
 
 @transaction.atomic
-def block_update(*, block: Block, actor: Any, title: str, body: str, url: str) -> Block:
+def block_update(*, block: Block, actor: "User", title: str, body: str, url: str) -> Block:
     block = (
         Block.objects.select_for_update()
         .select_related("module__program__organization")
@@ -287,7 +285,7 @@ def block_update(*, block: Block, actor: Any, title: str, body: str, url: str) -
 
 
 @transaction.atomic
-def block_delete(*, block: Block, actor: Any) -> None:
+def block_delete(*, block: Block, actor: "User") -> None:
     block = (
         Block.objects.select_for_update()
         .select_related("module__program__organization")
@@ -307,7 +305,7 @@ def block_delete(*, block: Block, actor: Any) -> None:
 
 
 @transaction.atomic
-def block_move(*, block: Block, actor: Any, direction: str) -> bool:
+def block_move(*, block: Block, actor: "User", direction: str) -> bool:
     Module.objects.select_for_update().get(pk=block.module_id)
     moved = _swap(Block, Block.objects.filter(module_id=block.module_id), block, direction)
     if moved:
@@ -325,9 +323,12 @@ def block_move(*, block: Block, actor: Any, direction: str) -> bool:
 
 
 @transaction.atomic
-def library_add(*, program: Program, actor: Any, slug: str) -> Module | Quiz:
-    """Copy a shipped module or quiz into the programme (once)."""
-    entry = library.get_entry(slug)
+def library_add(
+    *, program: Program, actor: "User | None", slug: str, language: str | None = None
+) -> Module | Quiz:
+    """Copy a shipped module or quiz into the programme (once), in ``language`` (by default
+    the active one: the coordinator's) where the library has it, else in English."""
+    entry = library.get_entry(slug, language)
     if entry is None:
         raise LearningError(_("There is no such library entry."), status=404, code="not_found")
     Program.objects.select_for_update().get(pk=program.pk)
@@ -387,7 +388,7 @@ def library_add(*, program: Program, actor: Any, slug: str) -> Module | Quiz:
 # --- Progress -----------------------------------------------------------------------------
 
 
-def _progress(module: Module, user: Any) -> ModuleProgress:
+def _progress(module: Module, user: "User") -> ModuleProgress:
     progress, _created = ModuleProgress.objects.get_or_create(
         module=module, user=user, defaults={"opened_at": timezone.now()}
     )
@@ -395,7 +396,7 @@ def _progress(module: Module, user: Any) -> ModuleProgress:
 
 
 @transaction.atomic
-def module_open(*, module: Module, user: Any) -> ModuleProgress:
+def module_open(*, module: Module, user: "User") -> ModuleProgress:
     """Note that a person opened a module (the first time only)."""
     progress, _created = ModuleProgress.objects.get_or_create(
         module=module, user=user, defaults={"opened_at": timezone.now()}
@@ -404,7 +405,7 @@ def module_open(*, module: Module, user: Any) -> ModuleProgress:
 
 
 @transaction.atomic
-def block_mark_done(*, block: Block, user: Any) -> ModuleProgress:
+def block_mark_done(*, block: Block, user: "User") -> ModuleProgress:
     progress = _progress(block.module, user)
     if block.code not in progress.blocks_done:
         progress.blocks_done = [*progress.blocks_done, block.code]
@@ -413,7 +414,7 @@ def block_mark_done(*, block: Block, user: Any) -> ModuleProgress:
 
 
 @transaction.atomic
-def module_complete(*, module: Module, user: Any, request: Any = None) -> ModuleProgress:
+def module_complete(*, module: Module, user: "User", request: Any = None) -> ModuleProgress:
     """Mark a module done. Completing twice changes nothing and announces nothing."""
     progress = _progress(module, user)
     if progress.completed_at is not None:

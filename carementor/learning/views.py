@@ -24,6 +24,7 @@ from carementor.learning.permissions import (
 )
 from carementor.learning.services import LearningError
 from carementor.lib.http import AuthedRequest
+from carementor.lib.private_files import download_response
 from carementor.programs.permissions import (
     can_manage,
 )
@@ -202,19 +203,11 @@ def block_done(request: AuthedRequest, code: str, block_code: str) -> HttpRespon
 
 
 def document_response(block: Block) -> FileResponse:
-    """The only way a stored document leaves the server: as a download that cannot run."""
     try:
-        handle = storage.path_for(block.storage_name).open("rb")
+        handle = storage.open_file(block.storage_name)
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=block.file_name, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return download_response(handle, filename=block.file_name, content_type="application/pdf")
 
 
 @login_required

@@ -18,7 +18,6 @@ from carementor.matching.schemas import (
     CirclePageOut,
     ConcludeOut,
     EventIn,
-    EventOut,
     InterestIn,
     PairIn,
     PairOut,
@@ -31,9 +30,9 @@ from carementor.matching.schemas import (
     RunIn,
     RunOut,
     RunPageOut,
+    SpeedEventOut,
     SwapIn,
 )
-from carementor.matching.services import MatchError
 from carementor.programs.permissions import can_manage, get_program_for
 from carementor.programs.schemas import PageParams
 
@@ -49,10 +48,6 @@ def _person(code: str) -> User:
     if user is None:
         raise ApiError(404, "Not found.", "not_found")
     return user
-
-
-def _fail(exc: MatchError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.code)
 
 
 def run_out(run: MatchRun) -> dict[str, Any]:
@@ -98,16 +93,13 @@ def list_runs(request: HttpRequest, code: str, params: Query[PageParams]) -> dic
 def start_run(request: HttpRequest, code: str, payload: RunIn) -> Status:
     """Start a run; small cohorts come back finished, large ones queued (poll the run)."""
     program = get_program_for(_user(request), code, manage=True)
-    try:
-        run = services.run_start(
-            program=program,
-            actor=_user(request),
-            mode=payload.mode,
-            maximize_matched=payload.maximize_matched,
-            request=request,
-        )
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    run = services.run_start(
+        program=program,
+        actor=_user(request),
+        mode=payload.mode,
+        maximize_matched=payload.maximize_matched,
+        request=request,
+    )
     return Status(201, run_out(run))
 
 
@@ -164,12 +156,9 @@ def swap_proposal(
 ) -> dict[str, Any]:
     """Give the mentee another mentor in a draft run (the pair is then locked)."""
     found = get_run_for(_user(request), code, run)
-    try:
-        proposal = services.proposal_swap(
-            run=found, mentee=_person(mentee), mentor=_person(payload.mentor), actor=_user(request)
-        )
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    proposal = services.proposal_swap(
+        run=found, mentee=_person(mentee), mentor=_person(payload.mentor), actor=_user(request)
+    )
     return proposal_out(proposal)
 
 
@@ -177,10 +166,7 @@ def swap_proposal(
 def publish_run(request: HttpRequest, code: str, run: str) -> dict[str, Any]:
     """Create every proposal's mentorship at once, or none."""
     found = get_run_for(_user(request), code, run)
-    try:
-        published = services.run_publish(run=found, actor=_user(request), request=request)
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    published = services.run_publish(run=found, actor=_user(request), request=request)
     return run_out(published)
 
 
@@ -210,16 +196,13 @@ def set_ranking(request: HttpRequest, code: str, payload: RankingIn) -> dict[str
         raise ApiError(
             422, _("One of these mentors cannot be matched in this programme."), "unavailable"
         )
-    try:
-        hybrid.ranking_set(
-            program=program,
-            mentee=_user(request),
-            mentors=[found[c] for c in payload.mentors],
-            actor=_user(request),
-            request=request,
-        )
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    hybrid.ranking_set(
+        program=program,
+        mentee=_user(request),
+        mentors=[found[c] for c in payload.mentors],
+        actor=_user(request),
+        request=request,
+    )
     return ranking_out(program, _user(request))
 
 
@@ -242,17 +225,14 @@ def list_pair_rules(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 def set_pair_rule(request: HttpRequest, code: str, payload: PairRuleIn) -> Any:
     """Lock or forbid a pair for later runs; kind "" clears the rule (204)."""
     program = get_program_for(_user(request), code, manage=True)
-    try:
-        rule = services.pair_rule_set(
-            program=program,
-            mentee=_person(payload.mentee),
-            mentor=_person(payload.mentor),
-            kind=payload.kind,
-            actor=_user(request),
-            request=request,
-        )
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    rule = services.pair_rule_set(
+        program=program,
+        mentee=_person(payload.mentee),
+        mentor=_person(payload.mentor),
+        kind=payload.kind,
+        actor=_user(request),
+        request=request,
+    )
     if rule is None:
         return Status(204, None)
     return {
@@ -267,17 +247,14 @@ def set_pair_rule(request: HttpRequest, code: str, payload: PairRuleIn) -> Any:
 def create_pair(request: HttpRequest, code: str, payload: PairIn) -> Status:
     """Pair a mentee and a mentor directly: the mentorship is created now."""
     program = get_program_for(_user(request), code, manage=True)
-    try:
-        mentorship = services.pair_create(
-            program=program,
-            mentee=_person(payload.mentee),
-            mentor=_person(payload.mentor),
-            actor=_user(request),
-            role=payload.role,
-            request=request,
-        )
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    mentorship = services.pair_create(
+        program=program,
+        mentee=_person(payload.mentee),
+        mentor=_person(payload.mentor),
+        actor=_user(request),
+        role=payload.role,
+        request=request,
+    )
     return Status(201, {"mentorship": getattr(mentorship, "code", None)})
 
 
@@ -312,7 +289,7 @@ def event_out(event: SpeedEvent, user: User, manager: bool) -> dict[str, Any]:
     }
 
 
-@router.get("/{code}/events", response={200: list[EventOut], **READ_ERRORS})
+@router.get("/{code}/events", response={200: list[SpeedEventOut], **READ_ERRORS})
 def list_events(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     """Events of the programme with one's own meetings (coordinators: every meeting)."""
     user = _user(request)
@@ -322,20 +299,17 @@ def list_events(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return [event_out(e, user, manager) for e in events.order_by("-starts_at")[:100]]
 
 
-@router.post("/{code}/events", response={201: EventOut, **WRITE_ERRORS})
+@router.post("/{code}/events", response={201: SpeedEventOut, **WRITE_ERRORS})
 def create_event(request: HttpRequest, code: str, payload: EventIn) -> Status:
     """Schedule an event; the rotation is computed at once from today's participants."""
     program = get_program_for(_user(request), code, manage=True)
-    try:
-        event = speed.event_create(
-            program=program, actor=_user(request), request=request, **payload.dict()
-        )
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    event = speed.event_create(
+        program=program, actor=_user(request), request=request, **payload.dict()
+    )
     return Status(201, event_out(event, _user(request), True))
 
 
-@router.get("/{code}/events/{event}", response={200: EventOut, **READ_ERRORS})
+@router.get("/{code}/events/{event}", response={200: SpeedEventOut, **READ_ERRORS})
 def get_event(request: HttpRequest, code: str, event: str) -> dict[str, Any]:
     found, manager = get_event_for(_user(request), code, event)
     return event_out(found, _user(request), manager)
@@ -348,12 +322,9 @@ def set_interest(request: HttpRequest, code: str, event: str, payload: InterestI
     people = {u.code: u for u in User.objects.filter(code__in=payload.chosen)}
     if len(people) != len(set(payload.chosen)):
         raise ApiError(422, "You can only choose people you met.", "not_met")
-    try:
-        speed.interest_set(
-            event=found, chooser=_user(request), chosen=[people[c] for c in payload.chosen]
-        )
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    speed.interest_set(
+        event=found, chooser=_user(request), chosen=[people[c] for c in payload.chosen]
+    )
     return Status(204, None)
 
 
@@ -361,8 +332,5 @@ def set_interest(request: HttpRequest, code: str, event: str, payload: InterestI
 def conclude_event(request: HttpRequest, code: str, event: str) -> dict[str, Any]:
     """Turn mutual choices into mentorships (stable matching on both sides' lists)."""
     found, _manager = get_event_for(_user(request), code, event, manage=True)
-    try:
-        created = speed.event_conclude(event=found, actor=_user(request), request=request)
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    created = speed.event_conclude(event=found, actor=_user(request), request=request)
     return {"mentorships": [getattr(m, "code", "") for m in created]}

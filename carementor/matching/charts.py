@@ -6,10 +6,21 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from matplotlib import rc_context
 from matplotlib.figure import Figure
+
+from carementor.lib.fonts import CHART_FAMILIES, register_chart_fonts
+
+register_chart_fonts()
 
 
 def quality_svg(counts: list[int], *, title: str) -> bytes:
+    # The title is translated: Hindi falls back to the vendored Devanagari face.
+    with rc_context({"font.family": CHART_FAMILIES}):
+        return _draw(counts, title)
+
+
+def _draw(counts: list[int], title: str) -> bytes:
     figure = Figure(figsize=(6, 2.6), dpi=100)
     axes = figure.subplots()
     labels = [f"{i * 10}–{i * 10 + 10}" for i in range(len(counts))]

@@ -1,6 +1,8 @@
 """Compute a coordinator's match run: load the programme's pool, match it, explain the result.
 
-The pool is the programme's approved mentees who have no open relationship there yet, and its
+The pool is the programme's approved mentees who may start another relationship of the run's
+role there (pair runs honour ``Program.role_limits``, counting the open relationships each
+mentee already holds; circle and family runs take only mentees with none yet), and its
 matchable mentors (approved, unpaused, verified as the programme asks) with free places.
 Locked pairs are kept (one per mentee, up to the mentor's free places); forbidden pairs are
 never proposed. Everything written here is a draft: publishing is `runs.run_publish`.
@@ -17,8 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from carementor.accounts.models import User
 from carementor.matching import profiles_adapter as adapter
-from carementor.matching.engine import Scorer, explain, match_cohort
-from carementor.matching.mentorships_bridge import matched_mentee_ids
+from carementor.matching.engine import Person, Scorer, explain, match_cohort
+from carementor.matching.mentorships_bridge import (
+    matched_mentee_ids,
+    mentees_at_role_limit,
+    open_pairs,
+)
 from carementor.matching.models import MatchProposal, MatchRun, PairRule
 from carementor.matching.suggestions import mentor_enrollments
 from carementor.programs.models import Enrollment, Program
@@ -42,6 +48,9 @@ UNMATCHED_REASONS = {
     ),
     "no_peer": _("Nobody else in this programme is waiting for a peer."),
     "outranked_peer": _("Every suitable peer was paired with someone who suited them better."),
+    "not_published": _(
+        "Their proposal could not be published: the mentor filled up or someone left meanwhile."
+    ),
 }
 
 
@@ -58,10 +67,29 @@ class Pool:
     mentors: list[User]
     seats: dict[int, Enrollment]  # mentor user id → enrolment
     rules: list[PairRule] = field(default_factory=list)
+    # (mentee id, mentor id) already together in an open relationship: never proposed again.
+    together: set[tuple[int, int]] = field(default_factory=set)
+    people: dict[int, Person] = field(default_factory=dict)  # user id → engine person
+
+    def person(self, user: User, *, capacity: int = 0, load: int = 0) -> Person:
+        """The user as the engine sees them, with a mentor's places when given."""
+        return adapter.with_seats(self.people[user.pk], capacity=capacity, load=load)
+
+
+# The account columns the runs read (code, name); the profile comes as plain values.
+USER_COLUMNS = ("id", "code", "full_name", "email", "timezone")
 
 
 def load_pool(program: Program) -> Pool:
-    already = matched_mentee_ids(program)
+    """The run's people in a fixed number of queries per 5,000 (no per-person queries)."""
+    from carementor.matching import formats_run
+
+    together: set[tuple[int, int]] = set()
+    if formats_run.shape(program) == "pairs":
+        already = mentees_at_role_limit(program, (program.roles or ["mentor"])[0])
+        together = open_pairs(program)
+    else:
+        already = matched_mentee_ids(program)
     mentee_ids = set(
         program.enrollments.approved()
         .mentees()
@@ -70,14 +98,12 @@ def load_pool(program: Program) -> Pool:
     )
     seats = {
         e.user_id: e
-        for e in mentor_enrollments(program).only("user_id", "capacity", "seats_taken", "role")
+        for e in mentor_enrollments(program).only(
+            "program_id", "user_id", "capacity", "seats_taken", "role"
+        )
     }
-    users = {
-        u.pk: u
-        for u in adapter.users_with_profiles(
-            User.objects.filter(pk__in=mentee_ids | set(seats))
-        ).order_by("pk")
-    }
+    wanted = mentee_ids | set(seats)
+    users = {u.pk: u for u in User.objects.filter(pk__in=wanted).only(*USER_COLUMNS)}
     rules = list(
         PairRule.objects.filter(program=program)
         .select_related("mentee", "mentor")
@@ -88,6 +114,17 @@ def load_pool(program: Program) -> Pool:
         mentors=[users[pk] for pk in sorted(seats) if pk in users],
         seats=seats,
         rules=rules,
+        together=together,
+        people=adapter.people(users),
+    )
+
+
+def together_codes(pool: Pool) -> list[tuple[str, str]]:
+    """The pool's pairs already in an open relationship, as (mentee code, mentor code)."""
+    mentees = {u.pk: u.code for u in pool.mentees}
+    mentors = {u.pk: u.code for u in pool.mentors}
+    return sorted(
+        (mentees[e], mentors[m]) for e, m in pool.together if e in mentees and m in mentors
     )
 
 
@@ -121,6 +158,8 @@ def _usable_locks(pool: Pool, mentee_keys: set[str], free: dict[str, int]) -> li
         e, m = rule.mentee.code, rule.mentor.code
         if e in seen or e not in mentee_keys or left.get(m, 0) <= 0:
             continue  # the person left the pool, or the mentor's places are used up
+        if (rule.mentee_id, rule.mentor_id) in pool.together:
+            continue  # already together in an open relationship
         seen.add(e)
         left[m] -= 1
         locks.append((e, m))
@@ -134,9 +173,9 @@ def compute(run: MatchRun, progress: Callable[[int, int], None] | None = None) -
     program = run.program
     pool = load_pool(program)
     kind = formats_run.shape(program)
-    mentees = [adapter.person(u) for u in pool.mentees]
+    mentees = [pool.person(u) for u in pool.mentees]
     mentors = [
-        adapter.person(u, capacity=pool.seats[u.pk].capacity, load=pool.seats[u.pk].seats_taken)
+        pool.person(u, capacity=pool.seats[u.pk].capacity, load=pool.seats[u.pk].seats_taken)
         for u in pool.mentors
     ]
     free = {u.code: pool.seats[u.pk].free_seats for u in pool.mentors}
@@ -201,6 +240,8 @@ def _match(
         and r.mentee.code in mentee_keys
         and r.mentor.code in mentor_keys
     ]
+    existing = together_codes(pool)
+    forbidden += existing
     result = match_cohort(
         mentee_pop,
         mentor_pop,
@@ -214,20 +255,29 @@ def _match(
         progress=progress or _Progress(run),
     )
     stats["locked"] = len(locks)
-    stats["forbidden"] = len(forbidden)
+    stats["forbidden"] = len(forbidden) - len(existing)
     stats["seconds"] = round(sum(result.seconds.values()), 3)
     scorer = Scorer(mentee_pop, mentor_pop, settings)
     names = adapter.labels()
     locked = set(locks)
     banned = set(forbidden)
     graph = result.candidates
+    matched = np.flatnonzero(result.assignment >= 0)
+    # Every proposal's components in one batched pass; the sentences per pair.
+    values = dict(
+        zip(
+            matched.tolist(),
+            scorer.components_many(matched, result.assignment[matched]),
+            strict=True,
+        )
+    )
     proposals: list[MatchProposal] = []
     unmatched: list[dict[str, str]] = []
     for e, user in enumerate(pool.mentees):
         m = int(result.assignment[e])
         if m >= 0:
             mentor = pool.mentors[m]
-            why = explain(scorer, e, m, labels=names)
+            why = explain(scorer, e, m, labels=names, values=values[e])
             score = float(result.scores[e])
             proposals.append(
                 MatchProposal(

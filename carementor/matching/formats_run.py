@@ -27,7 +27,7 @@ import scipy.sparse as sp
 
 from carementor.accounts.models import User
 from carementor.matching import profiles_adapter as adapter
-from carementor.matching.cohort_run import Pool
+from carementor.matching.cohort_run import USER_COLUMNS, Pool
 from carementor.matching.engine import Scorer, explain, form_circles, peer_match
 from carementor.matching.mentorships_bridge import matched_user_ids
 from carementor.matching.models import MatchProposal, MatchRun, PairRule
@@ -81,9 +81,9 @@ def compute_circles(
 ) -> tuple[list[MatchProposal], list[dict[str, str]]]:
     program = run.program
     leaders = [u for u in pool.mentors if free.get(u.code, 0) > 0]
-    mentees = [adapter.person(u) for u in pool.mentees]
+    mentees = [pool.person(u) for u in pool.mentees]
     mentors = [
-        adapter.person(u, capacity=pool.seats[u.pk].capacity, load=pool.seats[u.pk].seats_taken)
+        pool.person(u, capacity=pool.seats[u.pk].capacity, load=pool.seats[u.pk].seats_taken)
         for u in leaders
     ]
     size = max(int(program.circle_size or 1), 1)
@@ -145,7 +145,7 @@ def load_peers(program: Program) -> list[User]:
         .exclude(user_id__in=already)
         .values_list("user_id", flat=True)
     )
-    return list(adapter.users_with_profiles(User.objects.filter(pk__in=ids)).order_by("pk"))
+    return list(User.objects.filter(pk__in=ids).only(*USER_COLUMNS).order_by("pk"))
 
 
 def _senior_first(a: int, b: int, people: list[Any], users: list[User]) -> tuple[int, int]:
@@ -163,7 +163,8 @@ def compute_peers(
     stats.update(mentees=len(users), mentors=len(users), seats=len(users) // 2)
     if len(users) < 2:
         return [], [{"user": u.code, "name": _name(u), "code": "no_peer"} for u in users]
-    people = [adapter.person(u, capacity=1) for u in users]
+    found = adapter.people(u.pk for u in users)
+    people = [adapter.with_seats(found[u.pk], capacity=1) for u in users]
     pop, same = adapter.populations(people, people)
     scorer = Scorer(pop, same, adapter.program_settings(run.program))
     dense = np.asarray(scorer.block(np.arange(len(users))), dtype=np.float64)
@@ -253,9 +254,15 @@ def compute_families(
         if not mentors_:
             unmatched += [{"user": u.code, "name": _name(u), "code": "no_seats"} for u in mentees_]
             continue
-        sub = Pool(mentees=mentees_, mentors=mentors_, seats=pool.seats, rules=pool.rules)
-        people = [adapter.person(u) for u in mentees_]
-        guides = [adapter.person(u, capacity=room[u.code], load=0) for u in mentors_]
+        sub = Pool(
+            mentees=mentees_,
+            mentors=mentors_,
+            seats=pool.seats,
+            rules=pool.rules,
+            people=pool.people,
+        )
+        people = [pool.person(u) for u in mentees_]
+        guides = [pool.person(u, capacity=room[u.code], load=0) for u in mentors_]
         layer: dict[str, Any] = {}
         placed, left = _match(run, sub, people, guides, room, layer, progress)
         proposals += placed

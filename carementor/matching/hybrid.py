@@ -7,7 +7,7 @@ rank mentees by score. Optimal runs ignore rankings. The coordinator still adjus
 publishes the draft as usual.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import transaction
@@ -21,6 +21,9 @@ from carementor.matching.services import MatchError
 from carementor.matching.suggestions import mentor_enrollments
 from carementor.programs.models import MatchingMode, Program
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
+
 MAX_RANKED = 5
 RANKABLE = (Program.Status.DRAFT, Program.Status.PUBLISHED)
 
@@ -29,7 +32,7 @@ def is_hybrid(program: Program) -> bool:
     return program.matching_mode == MatchingMode.HYBRID
 
 
-def ranking_of(program: Program, mentee: Any) -> list[MentorRanking]:
+def ranking_of(program: Program, mentee: "User") -> list[MentorRanking]:
     return list(
         MentorRanking.objects.filter(program=program, mentee=mentee)
         .select_related("mentor")
@@ -39,7 +42,7 @@ def ranking_of(program: Program, mentee: Any) -> list[MentorRanking]:
 
 @transaction.atomic
 def ranking_set(
-    *, program: Program, mentee: Any, mentors: list[Any], actor: Any, request: Any = None
+    *, program: Program, mentee: "User", mentors: list[Any], actor: "User", request: Any = None
 ) -> list[MentorRanking]:
     """Replace a mentee's ranked choices (best first); an empty list clears them."""
     if not is_hybrid(program):
@@ -98,6 +101,9 @@ def compute_hybrid(
         forbid = rule.kind == PairRule.Kind.FORBID
         if forbid and rule.mentee_id in e_index and rule.mentor_id in m_index:
             scores[e_index[rule.mentee_id], m_index[rule.mentor_id]] = -np.inf
+    for mentee_id, mentor_id in getattr(pool, "together", ()):
+        if mentee_id in e_index and mentor_id in m_index:  # already together: not again
+            scores[e_index[mentee_id], m_index[mentor_id]] = -np.inf
     caps = np.array([free[u.code] for u in pool.mentors], dtype=np.int64)
     assignment = np.full(len(mentees), -1, dtype=np.int64)
     code_e = {u.code: i for i, u in enumerate(pool.mentees)}

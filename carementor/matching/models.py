@@ -147,6 +147,7 @@ class MatchRun(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DRAFT = "draft", _("Draft proposals")
+        PUBLISHING = "publishing", _("Publishing")
         PUBLISHED = "published", _("Published")
         FAILED = "failed", _("Failed")
         DISCARDED = "discarded", _("Discarded")
@@ -172,21 +173,32 @@ class MatchRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Who asked to publish: the background task acts (and audits) in their name.
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["program", "-created_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()} run {self.code}"
 
     @property
     def is_finished(self) -> bool:
+        """Computed: proposals and statistics are there to read (maybe being published)."""
         return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_working(self) -> bool:
+        """Something runs in the background; the page polls for progress."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING, self.Status.PUBLISHING)
 
     @property
     def percent_done(self) -> int:
         if not self.progress_total:
-            return 100 if self.is_finished else 0
+            return 0 if self.is_working else 100
         return min(100, round(100 * self.progress_done / self.progress_total))
 
 
@@ -197,6 +209,11 @@ class MatchProposal(models.Model):
     score = models.FloatField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
     locked = models.BooleanField(default=False)
+    # Publishing marks each proposal once, in the transaction that creates its mentorship (or
+    # refuses it), so a resumed or repeated publication never handles it twice.
+    published_at = models.DateTimeField(null=True, blank=True)
+    mentorship_code = models.CharField(max_length=16, blank=True)
+    skipped = models.CharField(max_length=20, blank=True)  # why it could not be published
 
     class Meta:
         ordering = ["-score"]

@@ -1,7 +1,7 @@
 """Access gates for match requests (the two people in it and the programme's coordinators)
 and for match runs (the programme's coordinators)."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -9,8 +9,11 @@ from django.http import Http404
 from carementor.matching.models import MatchRequest, MatchRun, SpeedEvent
 from carementor.programs.permissions import can_manage, get_program_for
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-def get_request_for(user: Any, code: str) -> MatchRequest:
+
+def get_request_for(user: "User", code: str) -> MatchRequest:
     if not getattr(user, "is_authenticated", False):
         raise Http404
     match_request = (
@@ -29,7 +32,7 @@ def get_request_for(user: Any, code: str) -> MatchRequest:
     raise Http404
 
 
-def get_run_for(user: Any, program_code: str, run_code: str) -> MatchRun:
+def get_run_for(user: "User", program_code: str, run_code: str) -> MatchRun:
     """A match run of a programme the person manages (404 for strangers, 403 for members)."""
     program = get_program_for(user, program_code, manage=True)
     run = (
@@ -43,7 +46,7 @@ def get_run_for(user: Any, program_code: str, run_code: str) -> MatchRun:
 
 
 def get_event_for(
-    user: Any, program_code: str, event_code: str, *, manage: bool = False
+    user: "User", program_code: str, event_code: str, *, manage: bool = False
 ) -> tuple[SpeedEvent, bool]:
     """A speed event and whether the person manages it. Participants (approved enrolments)
     and the programme's coordinators see it; anyone else gets 404, a participant asking to

@@ -21,6 +21,7 @@ from carementor.matching.models import MatchRun, PairRule
 from carementor.matching.permissions import get_run_for
 from carementor.matching.services import MatchError
 from carementor.matching.suggestions import mentor_enrollments
+from carementor.profiles.roles import role_definition
 from carementor.programs.models import Program
 from carementor.programs.permissions import get_program_for
 
@@ -74,6 +75,8 @@ def _list_page(
             "page": page,
             "rules": rules.order_by("-created_at")[:200],
             "modes": MatchRun.Mode.choices,
+            # The roles a coordinator may pair in, each with its definition.
+            "pair_roles": [role_definition(r) for r in program.roles or ["mentor"]],
             "error": error,
             **_people(program),
         },
@@ -143,7 +146,10 @@ def _detail_page(
             "run": run,
             "shape": shape,
             "page": page,
-            "unmatched": unmatched_rows(run),
+            # The unmatched list lives in the run's row; a national run has tens of thousands.
+            "unmatched": Paginator(unmatched_rows(run), PAGE_SIZE).get_page(
+                request.GET.get("unmatched")
+            ),
             "buckets": [(i * 10, i * 10 + 10, n) for i, n in enumerate(histogram)],
             "error": error,
             # The mentor picker is rendered for one person at a time (?swap=<code>), so a page

@@ -1,35 +1,40 @@
 """Coordinator matching: match runs, pair rules, proposal edits, publishing, manual pairs.
 
 Small runs are computed inside the request; larger ones go to a background task
-(`tasks.execute_match_run`) that writes its progress on the run's row. Publishing creates
-every proposal's mentorship in one transaction under the mentors' row locks, so a failure
-half-way leaves nothing published and capacity is never exceeded.
+(`tasks.execute_match_run`) that writes its progress on the run's row. Publishing is checked
+whole here and carried out in chunks by `publishing` (inline when small, else
+`tasks.publish_match_run`), once, under the mentors' row locks.
 """
 
 import logging
-from typing import Any
+import os
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carementor.audit.services import record
-from carementor.matching import cohort_run, formats_run
+from carementor.matching import cohort_run, formats_run, publishing
 from carementor.matching.mentorships_bridge import (
+    already_together,
     create_mentorship,
-    matched_mentee_ids,
-    matched_user_ids,
+    role_holdings,
 )
 from carementor.matching.models import MatchProposal, MatchRun, PairRule
-from carementor.matching.services import MatchError, lock_seats, seat_take
+from carementor.matching.services import MatchError
 from carementor.matching.suggestions import explain_pair, mentor_enrollments
 from carementor.programs.models import Enrollment, Program
-from carementor.programs.notify import tell
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 log = logging.getLogger(__name__)
 
-INLINE_PAIRS = 40_000  # mentees x mentors up to which a run is computed in the request
+# mentees x mentors up to which a run is computed in the request (the production smoke sets 0
+# to send every run through the task queue).
+INLINE_PAIRS = int(os.environ.get("CAREMENTOR_INLINE_RUN_PAIRS") or 40_000)
+INLINE_PUBLISH = 200  # proposals up to which a run is published in the request
 RUNNABLE = (Program.Status.DRAFT, Program.Status.PUBLISHED)
 
 
@@ -49,7 +54,12 @@ def _mentorship_errors() -> tuple[type[Exception], ...]:
 
 
 def run_start(
-    *, program: Program, actor: Any, mode: str, maximize_matched: bool = False, request: Any = None
+    *,
+    program: Program,
+    actor: "User | None",
+    mode: str,
+    maximize_matched: bool = False,
+    request: Any = None,
 ) -> MatchRun:
     """Start a run (discarding earlier drafts); compute it now if small, else in the background."""
     if mode not in MatchRun.Mode.values:
@@ -58,7 +68,7 @@ def run_start(
         locked = Program.objects.select_for_update().get(pk=program.pk)  # one start at a time
         if locked.status not in RUNNABLE:
             raise MatchError(_("This programme is closed."), "closed", 409)
-        busy = MatchRun.Status.QUEUED, MatchRun.Status.RUNNING
+        busy = MatchRun.Status.QUEUED, MatchRun.Status.RUNNING, MatchRun.Status.PUBLISHING
         if MatchRun.objects.filter(program=program, status__in=busy).exists():
             raise MatchError(_("A run is already in progress."), "busy", 409)
         MatchRun.objects.filter(program=program, status=MatchRun.Status.DRAFT).update(
@@ -93,9 +103,12 @@ def run_start(
     return run
 
 
-def run_execute(run_id: int) -> None:
-    """Compute a queued run. Safe to call twice: only a queued run is picked up."""
-    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
+def run_execute(run_id: int, resume: bool = False) -> None:
+    """Compute a queued run. Safe to call twice: only a queued run is picked up, or, when the
+    queue retries a task whose worker died (``resume``), the run that worker left running.
+    The result is written in one transaction, so a resumed run never doubles its proposals."""
+    claimable = [MatchRun.Status.QUEUED, *([MatchRun.Status.RUNNING] if resume else [])]
+    claimed = MatchRun.objects.filter(pk=run_id, status__in=claimable).update(
         status=MatchRun.Status.RUNNING
     )
     if not claimed:
@@ -123,182 +136,57 @@ def _locked_draft(run: MatchRun) -> MatchRun:
     return run
 
 
-@transaction.atomic
-def run_publish(*, run: MatchRun, actor: Any, request: Any = None) -> MatchRun:
-    """Create every proposal's mentorship, or none of them."""
-    run = _locked_draft(run)
-    program = run.program
-    proposals = list(run.proposals.select_related("mentee", "mentor").order_by("pk"))
-    if not proposals:
-        raise MatchError(_("This run has no proposals to publish."), "empty", 409)
-    kind = formats_run.shape(program)
-    if kind == "circles":
-        created = _publish_circles(program, proposals, actor)
-    elif kind == "peers":
-        created = _publish_peers(program, proposals, actor)
-    elif kind == "families":
-        created = _publish_families(program, proposals, actor)
-    else:
-        created = _publish_pairs(program, proposals, actor)
-    run.status = MatchRun.Status.PUBLISHED
-    run.published_at = timezone.now()
-    run.save(update_fields=["status", "published_at"])
-    record(
-        actor,
-        "match_run.published",
-        run,
-        organization=program.organization,
-        request=request,
-        detail={"mentorships": created, "unmatched": len(run.unmatched)},
-    )
-    from carementor.accounts.models import User
+def run_publish(*, run: MatchRun, actor: "User", request: Any = None) -> MatchRun:
+    """Publish a draft run: refuse it whole if a proposal no longer fits, else move it to
+    publishing and create its mentorships (now when small, else in the background).
 
-    left_out = User.objects.filter(code__in=[row["user"] for row in run.unmatched])
-    tell(
-        left_out,
-        "match_run_unmatched",
-        lambda: (
-            _("Matches in %(program)s are out; the coordinator will be in touch about yours.")
-            % {"program": program.name}
-        ),
-        url=reverse("programs:detail", args=[program.code]),
-        actor=actor,
-        organization=program.organization,
-    )
+    Publishing again while it is publishing resumes it (after a crashed worker); the chunks
+    skip what is done, so nothing is created twice."""
+    with transaction.atomic():
+        run = (
+            MatchRun.objects.select_for_update()
+            .select_related("program__organization")
+            .get(pk=run.pk)
+        )
+        if run.status != MatchRun.Status.PUBLISHING:
+            if run.status != MatchRun.Status.DRAFT:
+                raise MatchError(_("Only a draft run can be changed or published."), "status", 409)
+            total = run.proposals.count()
+            if not total:
+                raise MatchError(_("This run has no proposals to publish."), "empty", 409)
+            publishing.check_all(run)
+            run.status = MatchRun.Status.PUBLISHING
+            run.published_by = actor if getattr(actor, "is_authenticated", False) else None
+            run.progress_done, run.progress_total, run.error = 0, total, ""
+            run.save(
+                update_fields=[
+                    "status",
+                    "published_by",
+                    "progress_done",
+                    "progress_total",
+                    "error",
+                ]
+            )
+            record(
+                actor,
+                "match_run.publishing",
+                run,
+                organization=run.program.organization,
+                request=request,
+                detail={"proposals": total},
+            )
+        if run.progress_total > INLINE_PUBLISH:
+            from carementor.matching.tasks import publish_match_run
+
+            transaction.on_commit(lambda: publish_match_run.enqueue(run.pk))
+            return run
+    publishing.publish_execute(run.pk)
+    run.refresh_from_db()
     return run
 
 
-def _stale(user: Any) -> MatchError:
-    return MatchError(
-        _("%(name)s already has a mentor in this programme; re-run to refresh.")
-        % {"name": user.full_name or user.email},
-        "stale",
-        409,
-    )
-
-
-def _take(seats: dict[int, Enrollment], mentor: Any) -> None:
-    seat = seats.get(mentor.pk)
-    if seat is None or seat.status != Enrollment.Status.APPROVED:
-        raise MatchError(
-            _("%(name)s no longer mentors in this programme; edit the proposal or re-run.")
-            % {"name": mentor.full_name or mentor.email},
-            "not_enrolled",
-            409,
-        )
-    seat_take(
-        seat,
-        mentor,
-        _("%(name)s has no free places left; edit the proposals or re-run.")
-        % {"name": mentor.full_name or mentor.email},
-    )
-
-
-def _create(
-    program: Program, mentors: list[Any], mentees: list[Any], role: str, actor: Any
-) -> None:
-    try:
-        create_mentorship(
-            program=program,
-            mentors=mentors,
-            mentees=mentees,
-            role=role,
-            actor=actor,
-            source="match_run",
-        )
-    except _mentorship_errors() as exc:
-        raise MatchError(str(getattr(exc, "message", exc)), "invalid", 409) from exc
-
-
-def _publish_pairs(program: Program, proposals: list[MatchProposal], actor: Any) -> int:
-    seats = lock_seats(program, [p.mentor_id for p in proposals])
-    already = matched_mentee_ids(program)
-    for proposal in proposals:
-        if proposal.mentee_id in already and program.format != "network":
-            raise _stale(proposal.mentee)
-        _take(seats, proposal.mentor)
-        _create(program, [proposal.mentor], [proposal.mentee], _role(program), actor)
-    return len(proposals)
-
-
-def _publish_circles(program: Program, proposals: list[MatchProposal], actor: Any) -> int:
-    """One mentorship per circle; a circle takes one of its leader's places."""
-    seats = lock_seats(program, [p.mentor_id for p in proposals])
-    already = matched_mentee_ids(program)
-    circles: dict[int, list[MatchProposal]] = {}
-    for proposal in proposals:
-        if proposal.mentee_id in already:
-            raise _stale(proposal.mentee)
-        circles.setdefault(proposal.mentor_id, []).append(proposal)
-    for members in circles.values():
-        leader = members[0].mentor
-        _take(seats, leader)
-        _create(program, [leader], [p.mentee for p in members], _role(program), actor)
-    return len(circles)
-
-
-def _publish_families(program: Program, proposals: list[MatchProposal], actor: Any) -> int:
-    """One mentorship per family: its faculty member and resident as mentors, its students as
-    mentees. A resident without students becomes the faculty member's mentee instead."""
-    people = {p.mentor_id for p in proposals} | {p.mentee_id for p in proposals}
-    seats = lock_seats(program, people)
-    already = matched_user_ids(program)
-    residents = formats_run.resident_ids(program, people)
-    faculty_of: dict[int, Any] = {}
-    students_of: dict[int, list[Any]] = {}
-    resident_users: dict[int, Any] = {}
-    for proposal in proposals:
-        if proposal.mentee_id in already:
-            raise _stale(proposal.mentee)
-        if proposal.mentee_id in residents:
-            faculty_of[proposal.mentee_id] = proposal.mentor
-            resident_users[proposal.mentee_id] = proposal.mentee
-        else:
-            students_of.setdefault(proposal.mentor_id, []).append(proposal.mentee)
-            resident_users[proposal.mentor_id] = proposal.mentor
-    created = 0
-    for resident_id in sorted(resident_users):
-        resident, faculty = resident_users[resident_id], faculty_of.get(resident_id)
-        if resident_id in already:
-            raise _stale(resident)
-        students = students_of.get(resident_id, [])
-        if students:
-            _take(seats, resident)
-            if faculty is not None:
-                _take(seats, faculty)
-            mentors = [faculty, resident] if faculty is not None else [resident]
-            _create(program, mentors, students, _role(program), actor)
-        elif faculty is not None:
-            _take(seats, faculty)
-            _create(program, [faculty], [resident], _role(program), actor)
-        created += 1
-    return created
-
-
-def _publish_peers(program: Program, proposals: list[MatchProposal], actor: Any) -> int:
-    """Peers hold no mentor places; the lock on both enrolments keeps two publishers (or a
-    publish and a request) from pairing the same person twice."""
-    people = [p.mentor_id for p in proposals] + [p.mentee_id for p in proposals]
-    seats = lock_seats(program, people)
-    already = matched_user_ids(program)
-    for proposal in proposals:
-        for user in (proposal.mentor, proposal.mentee):
-            if user.pk in already:
-                raise _stale(user)
-            seat = seats.get(user.pk)
-            if seat is None or seat.status != Enrollment.Status.APPROVED:
-                raise MatchError(
-                    _("%(name)s no longer takes part in this programme; re-run.")
-                    % {"name": user.full_name or user.email},
-                    "not_enrolled",
-                    409,
-                )
-        _create(program, [proposal.mentor], [proposal.mentee], "peer", actor)
-    return len(proposals)
-
-
 @transaction.atomic
-def proposal_swap(*, run: MatchRun, mentee: Any, mentor: Any, actor: Any) -> MatchProposal:
+def proposal_swap(*, run: MatchRun, mentee: "User", mentor: "User", actor: "User") -> MatchProposal:
     """Give a mentee another mentor in a draft run; the new pair is locked for re-runs."""
     run = _locked_draft(run)
     program = run.program
@@ -312,6 +200,8 @@ def proposal_swap(*, run: MatchRun, mentee: Any, mentor: Any, actor: Any) -> Mat
         program=program, mentee=mentee, mentor=mentor, kind=PairRule.Kind.FORBID
     ).exists():
         raise MatchError(_("You have forbidden this pair."), "forbidden_pair", 409)
+    if kind == "pairs" and already_together(program, mentee, mentor):
+        raise MatchError(_("These two are already paired here."), "together", 409)
     proposal = run.proposals.filter(mentee=mentee).first()
     in_pool = proposal is not None or any(row["user"] == mentee.code for row in run.unmatched)
     if not in_pool:
@@ -352,12 +242,14 @@ def proposal_swap(*, run: MatchRun, mentee: Any, mentor: Any, actor: Any) -> Mat
 # --- Pair rules -----------------------------------------------------------------------------
 
 
-def _participant(program: Program, user: Any, *, mentor: bool) -> bool:
+def _participant(program: Program, user: "User", *, mentor: bool) -> bool:
     qs = program.enrollments.approved().filter(user=user)
     return (qs.mentors() if mentor else qs.mentees()).exists()
 
 
-def _set_rule(*, program: Program, mentee: Any, mentor: Any, kind: str, actor: Any) -> PairRule:
+def _set_rule(
+    *, program: Program, mentee: "User", mentor: "User", kind: str, actor: "User"
+) -> PairRule:
     if kind == PairRule.Kind.LOCK:
         # One locked mentor per mentee: a new lock replaces the old one.
         PairRule.objects.filter(program=program, mentee=mentee, kind=PairRule.Kind.LOCK).exclude(
@@ -371,7 +263,13 @@ def _set_rule(*, program: Program, mentee: Any, mentor: Any, kind: str, actor: A
 
 @transaction.atomic
 def pair_rule_set(
-    *, program: Program, mentee: Any, mentor: Any, kind: str, actor: Any, request: Any = None
+    *,
+    program: Program,
+    mentee: "User",
+    mentor: "User",
+    kind: str,
+    actor: "User",
+    request: Any = None,
 ) -> PairRule | None:
     """Lock or forbid a pair for every later run; an empty kind clears the rule."""
     if kind not in ("", *PairRule.Kind.values):
@@ -425,13 +323,33 @@ def pair_rule_set(
 # --- Manual pairing -------------------------------------------------------------------------
 
 
+def _refuse_beyond_role_limit(program: Program, mentee: Any, mentor: Any, role: str) -> None:
+    """A mentee gets another ``role`` relationship only below the programme's limit for it
+    (``Program.role_limits``), and never a second one with the same mentor."""
+    from carementor.profiles.roles import limit_for
+
+    limit = limit_for(program, role)
+    if role_holdings(program, [mentee.pk], role).get(mentee.pk, 0) >= limit:
+        message = (
+            _("This mentee already has a mentor here.")
+            if limit == 1
+            else _(
+                "This mentee already holds as many relationships of this kind as the "
+                "programme allows at once."
+            )
+        )
+        raise MatchError(message, "already_matched", 409)
+    if already_together(program, mentee, mentor):
+        raise MatchError(_("These two are already paired here."), "together", 409)
+
+
 @transaction.atomic
 def pair_create(
     *,
     program: Program,
-    mentee: Any,
-    mentor: Any,
-    actor: Any,
+    mentee: "User",
+    mentor: "User",
+    actor: "User",
     role: str = "",
     request: Any = None,
 ) -> Any:
@@ -455,8 +373,7 @@ def pair_create(
         program=program, mentee=mentee, mentor=mentor, kind=PairRule.Kind.FORBID
     ).exists():
         raise MatchError(_("You have forbidden this pair."), "forbidden_pair", 409)
-    if program.format != "network" and mentee.pk in matched_mentee_ids(program):
-        raise MatchError(_("This mentee already has a mentor here."), "already_matched", 409)
+    _refuse_beyond_role_limit(program, mentee, mentor, role)
     try:
         # A coordinator's mentorship takes the mentor's place under its lock (mentorships).
         mentorship = create_mentorship(

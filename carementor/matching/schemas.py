@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from carementor.lib.text import Text
+
 
 class RunIn(Schema):
     mode: Literal["optimal", "stable"]
@@ -74,7 +76,7 @@ class CirclePageOut(Schema):
 
 
 class RankingIn(Schema):
-    mentors: list[str] = Field(..., max_length=20)
+    mentors: list[Text] = Field(..., max_length=20)
 
 
 class RankedOut(Schema):
@@ -89,12 +91,12 @@ class RankingOut(Schema):
 
 
 class SwapIn(Schema):
-    mentor: str = Field(..., min_length=1, max_length=16)
+    mentor: Text = Field(..., min_length=1, max_length=16)
 
 
 class PairRuleIn(Schema):
-    mentee: str = Field(..., min_length=1, max_length=16)
-    mentor: str = Field(..., min_length=1, max_length=16)
+    mentee: Text = Field(..., min_length=1, max_length=16)
+    mentor: Text = Field(..., min_length=1, max_length=16)
     kind: Literal["lock", "forbid", ""]
 
 
@@ -106,8 +108,8 @@ class PairRuleOut(Schema):
 
 
 class PairIn(Schema):
-    mentee: str = Field(..., min_length=1, max_length=16)
-    mentor: str = Field(..., min_length=1, max_length=16)
+    mentee: Text = Field(..., min_length=1, max_length=16)
+    mentor: Text = Field(..., min_length=1, max_length=16)
     role: Literal["mentor", "coach", "advisor", "sponsor", "peer", ""] = ""
 
 
@@ -116,14 +118,14 @@ class PairOut(Schema):
 
 
 class EventIn(Schema):
-    title: str = Field(..., min_length=1, max_length=200)
+    title: Text = Field(..., min_length=1, max_length=200)
     starts_at: datetime.datetime
     round_minutes: int = Field(8, ge=2, le=120)
     rounds: int = Field(5, ge=1, le=30)
-    location: str = Field("", max_length=200)
+    location: Text = Field("", max_length=200)
 
 
-class MeetingOut(Schema):
+class SpeedMeetingOut(Schema):
     round: int
     table: int
     starts_at: datetime.datetime
@@ -133,7 +135,7 @@ class MeetingOut(Schema):
     mentee_name: str
 
 
-class EventOut(Schema):
+class SpeedEventOut(Schema):
     code: str
     program: str
     title: str
@@ -142,11 +144,11 @@ class EventOut(Schema):
     rounds: int
     location: str
     status: str
-    meetings: list[MeetingOut]  # all of them for coordinators, one's own for participants
+    meetings: list[SpeedMeetingOut]  # all of them for coordinators, one's own for participants
 
 
 class InterestIn(Schema):
-    chosen: list[str] = Field(..., max_length=30)
+    chosen: list[Text] = Field(..., max_length=30)
 
 
 class ConcludeOut(Schema):

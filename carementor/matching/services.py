@@ -8,7 +8,7 @@ check constraint (``seats_taken <= capacity``) is the database's last word.
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,26 +16,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carementor.audit.services import record
-from carementor.matching.mentorships_bridge import create_mentorship, open_mentorships
+from carementor.lib.errors import DomainError
+from carementor.matching.mentorships_bridge import (
+    create_mentorship,
+    open_mentorships,
+    role_limit_refusal,
+)
 from carementor.matching.models import MatchRequest, SuggestionMark
 from carementor.matching.suggestions import explain_pair, mentor_enrollments
 from carementor.programs.models import Enrollment, MatchingMode, Program
 from carementor.programs.notify import tell
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-class MatchError(Exception):
+
+class MatchError(DomainError):
     def __init__(self, message: str, code: str = "invalid", status: int = 422) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
+        super().__init__(message, status=status, code=code)
 
 
 def _url(match_request: MatchRequest) -> str:
     return reverse("programs:request_detail", args=[match_request.code])
 
 
-def mark_set(*, program: Program, mentee: Any, mentor: Any, kind: str) -> None:
+def mark_set(*, program: Program, mentee: "User", mentor: "User", kind: str) -> None:
     """Bookmark or dismiss a suggested mentor; an empty kind clears the mark."""
     if kind == "":
         SuggestionMark.objects.filter(program=program, mentee=mentee, mentor=mentor).delete()
@@ -49,7 +54,7 @@ def mark_set(*, program: Program, mentee: Any, mentor: Any, kind: str) -> None:
 
 @transaction.atomic
 def request_send(
-    *, program: Program, mentee: Any, mentor: Any, note: str, role: str = "mentor"
+    *, program: Program, mentee: "User", mentor: "User", note: str, role: str = "mentor"
 ) -> MatchRequest:
     # Lock the mentee's enrolment so two tabs cannot both slip under the open-request limit.
     mine = (
@@ -69,6 +74,9 @@ def request_send(
         )
     if role not in (program.roles or ["mentor"]) and role != "mentor":
         raise MatchError(_("This programme does not offer that kind of relationship."), "role")
+    refusal = role_limit_refusal(program, mentee, role)
+    if refusal:
+        raise MatchError(refusal, "role_limit", 409)
     note = note.strip()
     if not note:
         raise MatchError(_("Write a short note so the mentor knows why you are asking."), "note")
@@ -124,7 +132,7 @@ def lock_seats(program: Program, mentor_ids: Iterable[int]) -> dict[int, Enrollm
     return {seat.user_id: seat for seat in rows}
 
 
-def seat_take(seat: Enrollment, mentor: Any, full_message: str) -> None:
+def seat_take(seat: Enrollment, mentor: "User", full_message: str) -> None:
     """Take one place on a locked enrolment: recount the mentor's open mentorships, refuse
     when full, and write the count the check constraint guards."""
     taken = open_mentorships(seat.program, mentor, seat)
@@ -146,7 +154,7 @@ class _Overdue(Exception):
     pass
 
 
-def request_accept(*, match_request: MatchRequest, actor: Any) -> MatchRequest:
+def request_accept(*, match_request: MatchRequest, actor: "User") -> MatchRequest:
     """Accept, or — when the request has lapsed — record that it expired and refuse."""
     try:
         return _accept(match_request=match_request, actor=actor)
@@ -158,7 +166,7 @@ def request_accept(*, match_request: MatchRequest, actor: Any) -> MatchRequest:
 
 
 @transaction.atomic
-def _accept(*, match_request: MatchRequest, actor: Any) -> MatchRequest:
+def _accept(*, match_request: MatchRequest, actor: "User") -> MatchRequest:
     program = match_request.program
     # Lock order: mentor enrolment first, then the request, everywhere.
     seat = (
@@ -175,6 +183,9 @@ def _accept(*, match_request: MatchRequest, actor: Any) -> MatchRequest:
         raise _Overdue
     if seat is None or seat.status != Enrollment.Status.APPROVED:
         raise MatchError(_("You are no longer a mentor in this programme."), "not_enrolled", 409)
+    refusal = role_limit_refusal(program, match_request.mentee, match_request.role)
+    if refusal:
+        raise MatchError(refusal, "role_limit", 409)
     seat_take(
         seat,
         match_request.mentor,
@@ -208,7 +219,7 @@ def _accept(*, match_request: MatchRequest, actor: Any) -> MatchRequest:
     return match_request
 
 
-def _withdraw_others(accepted: MatchRequest, actor: Any) -> None:
+def _withdraw_others(accepted: MatchRequest, actor: "User") -> None:
     # A developmental network may hold several relationships; only requests for the same
     # kind of relationship are withdrawn there.
     others = (
@@ -234,7 +245,7 @@ def _withdraw_others(accepted: MatchRequest, actor: Any) -> None:
 
 
 @transaction.atomic
-def request_decline(*, match_request: MatchRequest, actor: Any, reason: str) -> MatchRequest:
+def request_decline(*, match_request: MatchRequest, actor: "User", reason: str) -> MatchRequest:
     match_request = _locked_request(match_request)
     if actor.pk != match_request.mentor_id:
         raise MatchError(_("Only the mentor can decline."), "forbidden", 403)
@@ -261,7 +272,7 @@ def request_decline(*, match_request: MatchRequest, actor: Any, reason: str) -> 
 
 
 @transaction.atomic
-def request_ask(*, match_request: MatchRequest, actor: Any, question: str) -> MatchRequest:
+def request_ask(*, match_request: MatchRequest, actor: "User", question: str) -> MatchRequest:
     match_request = _locked_request(match_request)
     if actor.pk != match_request.mentor_id:
         raise MatchError(_("Only the mentor can ask."), "forbidden", 403)
@@ -286,7 +297,7 @@ def request_ask(*, match_request: MatchRequest, actor: Any, question: str) -> Ma
 
 
 @transaction.atomic
-def request_answer(*, match_request: MatchRequest, actor: Any, answer: str) -> MatchRequest:
+def request_answer(*, match_request: MatchRequest, actor: "User", answer: str) -> MatchRequest:
     match_request = _locked_request(match_request)
     if actor.pk != match_request.mentee_id:
         raise MatchError(_("Only the mentee can answer."), "forbidden", 403)
@@ -311,7 +322,7 @@ def request_answer(*, match_request: MatchRequest, actor: Any, answer: str) -> M
 
 
 @transaction.atomic
-def request_withdraw(*, match_request: MatchRequest, actor: Any) -> MatchRequest:
+def request_withdraw(*, match_request: MatchRequest, actor: "User") -> MatchRequest:
     match_request = _locked_request(match_request)
     if actor.pk != match_request.mentee_id:
         raise MatchError(_("Only the mentee can withdraw."), "forbidden", 403)

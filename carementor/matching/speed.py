@@ -60,7 +60,7 @@ def _validate(title: str, starts_at: Any, round_minutes: int, rounds: int) -> No
 def event_create(
     *,
     program: Program,
-    actor: Any,
+    actor: "User | None",
     title: str,
     starts_at: datetime.datetime,
     round_minutes: int,
@@ -93,7 +93,7 @@ def event_create(
 
 
 @transaction.atomic
-def event_schedule(*, event: SpeedEvent, actor: Any, request: Any = None) -> int:
+def event_schedule(*, event: SpeedEvent, actor: "User", request: Any = None) -> int:
     """Recompute the rotation from today's participants (before the event starts)."""
     event = SpeedEvent.objects.select_for_update().select_related("program").get(pk=event.pk)
     if event.status != SpeedEvent.Status.SCHEDULED or event.has_started:
@@ -162,7 +162,7 @@ def interest_set(*, event: SpeedEvent, chooser: Any, chosen: list[Any]) -> list[
 
 
 @transaction.atomic
-def event_conclude(*, event: SpeedEvent, actor: Any, request: Any = None) -> list[Any]:
+def event_conclude(*, event: SpeedEvent, actor: "User", request: Any = None) -> list[Any]:
     """Pair mutual choices by stable matching and create their mentorships, all or none."""
     event = SpeedEvent.objects.select_for_update().select_related("program").get(pk=event.pk)
     program = event.program

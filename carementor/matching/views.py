@@ -15,11 +15,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from carementor.accounts.models import User
 from carementor.lib.http import AuthedRequest
 from carementor.matching import services
+from carementor.matching.mentorships_bridge import (
+    full_roles_of,
+    roles_at_limit,
+    with_role_holdings,
+)
 from carementor.matching.models import MatchRequest
 from carementor.matching.permissions import get_request_for
 from carementor.matching.services import MatchError
 from carementor.matching.suggestions import mentor_enrollments, suggest
-from carementor.profiles.models import Language, MeetingFormat, MentoringRole, Profession, Slot
+from carementor.profiles.models import MeetingFormat, MentoringRole, Slot
+from carementor.profiles.roles import RoleDefinition, role_definition
+from carementor.profiles.vocabulary import vocabulary
 from carementor.programs.models import Enrollment, Program
 from carementor.programs.permissions import get_program_for
 
@@ -28,11 +35,11 @@ FILTERS = ("profession", "specialty", "language", "role", "format", "slot")
 
 
 def _mentee_enrollment(program: Program, user: User) -> Enrollment | None:
-    return (
-        Enrollment.objects.filter(program=program, user=user, status=Enrollment.Status.APPROVED)
-        .exclude(role=Enrollment.Role.MENTOR)
-        .first()
-    )
+    return with_role_holdings(
+        Enrollment.objects.filter(
+            program=program, user=user, status=Enrollment.Status.APPROVED
+        ).exclude(role=Enrollment.Role.MENTOR)
+    ).first()
 
 
 @login_required
@@ -41,7 +48,12 @@ def suggestions(request: AuthedRequest, code: str) -> HttpResponse:
     program = get_program_for(request.user, code)
     enrollment = _mentee_enrollment(program, request.user)
     filters = {k: request.GET.get(k, "")[:60] for k in FILTERS if request.GET.get(k)}
+    full_roles = full_roles_of(program, enrollment) if enrollment else []
+    offered = list(program.roles or ["mentor"])
+    at_limit = not [r for r in offered if r not in full_roles] or filters.get("role") in full_roles
     found = suggest(program, request.user, k=20, filters=filters) if enrollment else []
+    if at_limit:
+        found = []
     open_count = MatchRequest.objects.open().filter(program=program, mentee=request.user).count()
     return render(
         request,
@@ -52,8 +64,10 @@ def suggestions(request: AuthedRequest, code: str) -> HttpResponse:
             "suggestions": found,
             "filters": filters,
             "open_count": open_count,
-            "professions": Profession.objects.all(),
-            "languages": Language.objects.all(),
+            "full_roles": [role_definition(r) for r in full_roles],
+            "at_limit": at_limit,
+            "professions": vocabulary().professions,
+            "languages": vocabulary().languages,
             "roles": MentoringRole.choices,
             "formats": MeetingFormat.choices,
             "slots": Slot.choices,
@@ -117,12 +131,18 @@ def request_new(request: AuthedRequest, code: str, user_code: str) -> HttpRespon
             "program": program,
             "mentor": seat.user,
             "error": error,
-            "roles": [r for r in MentoringRole.choices if r[0] in (program.roles or ["mentor"])]
-            or [("mentor", _("Mentor"))],
+            "roles": _request_roles(program, request.user),
             "note": request.POST.get("note", ""),
         },
         status=status,
     )
+
+
+def _request_roles(program: Program, mentee: User) -> list[RoleDefinition]:
+    """The roles a mentee may ask for now: the programme's, less those at their limit."""
+    full = set(roles_at_limit(program, mentee))
+    offered = [r for r in MentoringRole.values if r in (program.roles or ["mentor"])]
+    return [role_definition(r) for r in offered or ["mentor"] if r not in full]
 
 
 @login_required

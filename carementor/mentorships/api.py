@@ -16,7 +16,13 @@ from carementor.lib.api_errors import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS, Ap
 from carementor.mentorships import calendar, services
 from carementor.mentorships import serializers as ser
 from carementor.mentorships.conversation import unread_filter
-from carementor.mentorships.health import at_risk_only, health_for, health_queryset
+from carementor.mentorships.health import (
+    at_risk_only,
+    health_for,
+    health_queryset,
+    page_health,
+    rows_by_pk,
+)
 from carementor.mentorships.models import (
     ActionItem,
     ExtensionRequest,
@@ -31,7 +37,7 @@ from carementor.mentorships.schemas import (
     AgreementIn,
     AgreementOut,
     CloseIn,
-    DecideIn,
+    ExtensionDecideIn,
     ExtensionIn,
     ExtensionOut,
     FeedOut,
@@ -45,17 +51,13 @@ from carementor.mentorships.schemas import (
     PageIn,
     SignIn,
 )
-from carementor.mentorships.services import AgreementData, MentorshipError
+from carementor.mentorships.services import AgreementData
 from carementor.organizations.models import Membership
 from carementor.profiles.models import MentoringRole
 
 router = Router(tags=["mentorships"])
 
 PAGE_SIZE = 50
-
-
-def api_error(exc: MentorshipError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.code)
 
 
 def _user(request: HttpRequest) -> Any:
@@ -120,18 +122,15 @@ def create_mentorship(request: HttpRequest, payload: MentorshipCreateIn) -> Stat
             "invalid",
             [{"loc": ["body", "mentees"], "msg": f"Unknown or not a member: {', '.join(missing)}"}],
         )
-    try:
-        mentorship = services.mentorship_create(
-            program=program,
-            mentors=[members[c] for c in payload.mentors],
-            mentees=[members[c] for c in payload.mentees],
-            role=payload.role,
-            actor=user,
-            source="coordinator",
-            request=request,
-        )
-    except MentorshipError as exc:
-        raise api_error(exc) from exc
+    mentorship = services.mentorship_create(
+        program=program,
+        mentors=[members[c] for c in payload.mentors],
+        mentees=[members[c] for c in payload.mentees],
+        role=payload.role,
+        actor=user,
+        source="coordinator",
+        request=request,
+    )
     mentorship = get_mentorship_for(user, mentorship.code)
     return Status(201, ser.mentorship(mentorship, user, 0))
 
@@ -207,25 +206,19 @@ def oversee(
     if at_risk:
         rows = at_risk_only(rows, now=now)
     start = (params.page - 1) * PAGE_SIZE
-    items = []
-    for m in rows[start : start + PAGE_SIZE]:
-        h = health_for(
-            m,
+    items = [
+        {
+            "code": m.code,
+            "program_name": m.program.name,
+            "phase": m.phase,
+            "parties": ser.parties(m),
+            "health": ser.health(h),
+        }
+        for m, h in page_health(
+            rows_by_pk(rows, list(rows.values_list("pk", flat=True)[start : start + PAGE_SIZE])),
             now=now,
-            meetings_held=m.meetings_held,
-            open_items=m.open_items,
-            overdue_items=m.overdue_items,
-            open_help=m.open_help,
         )
-        items.append(
-            {
-                "code": m.code,
-                "program_name": m.program.name,
-                "phase": m.phase,
-                "parties": ser.parties(m),
-                "health": ser.health(h),
-            }
-        )
+    ]
     return {"count": rows.count(), "page": params.page, "items": items}
 
 
@@ -267,16 +260,13 @@ def put_agreement(request: HttpRequest, code: str, payload: AgreementIn) -> dict
         duration=payload.duration,
         confidentiality=payload.confidentiality,
     )
-    try:
-        agreement = services.agreement_update(
-            mentorship=mentorship,
-            editor=_user(request),
-            data=data,
-            base_version=payload.base_version,
-            request=request,
-        )
-    except MentorshipError as exc:
-        raise api_error(exc) from exc
+    agreement = services.agreement_update(
+        mentorship=mentorship,
+        editor=_user(request),
+        data=data,
+        base_version=payload.base_version,
+        request=request,
+    )
     agreement.mentorship = mentorship
     return ser.agreement(agreement)
 
@@ -284,12 +274,9 @@ def put_agreement(request: HttpRequest, code: str, payload: AgreementIn) -> dict
 @router.post("/{code}/agreement/sign", response={200: AgreementOut, **WRITE_ERRORS})
 def sign_agreement(request: HttpRequest, code: str, payload: SignIn) -> dict[str, Any]:
     mentorship = get_mentorship_for(_user(request), code, as_party=True)
-    try:
-        services.agreement_sign(
-            mentorship=mentorship, signer=_user(request), version=payload.version, request=request
-        )
-    except MentorshipError as exc:
-        raise api_error(exc) from exc
+    services.agreement_sign(
+        mentorship=mentorship, signer=_user(request), version=payload.version, request=request
+    )
     return get_agreement(request, code)
 
 
@@ -297,12 +284,9 @@ def sign_agreement(request: HttpRequest, code: str, payload: SignIn) -> dict[str
 def ask_for_help(request: HttpRequest, code: str, payload: HelpIn) -> Status:
     """A party asks the programme's coordinators to step in."""
     mentorship = get_mentorship_for(_user(request), code, as_party=True)
-    try:
-        services.mentorship_request_help(
-            mentorship=mentorship, user=_user(request), reason=payload.reason, request=request
-        )
-    except MentorshipError as exc:
-        raise api_error(exc) from exc
+    services.mentorship_request_help(
+        mentorship=mentorship, user=_user(request), reason=payload.reason, request=request
+    )
     return Status(201, None)
 
 
@@ -311,10 +295,7 @@ def start_closing(request: HttpRequest, code: str) -> dict[str, Any]:
     """Either party or a coordinator starts closure (a never-started mentorship just ends)."""
     user = _user(request)
     mentorship = get_mentorship_for(user, code)
-    try:
-        services.mentorship_start_closing(mentorship=mentorship, user=user, request=request)
-    except MentorshipError as exc:
-        raise api_error(exc) from exc
+    services.mentorship_start_closing(mentorship=mentorship, user=user, request=request)
     return ser.mentorship(get_mentorship_for(user, code), user)
 
 
@@ -322,17 +303,14 @@ def start_closing(request: HttpRequest, code: str) -> dict[str, Any]:
 def close(request: HttpRequest, code: str, payload: CloseIn) -> dict[str, Any]:
     user = _user(request)
     mentorship = get_mentorship_for(user, code, as_party=True)
-    try:
-        services.mentorship_close(
-            mentorship=mentorship,
-            user=user,
-            outcome=payload.outcome,
-            reflection=payload.reflection,
-            redefined_as=payload.redefined_as,
-            request=request,
-        )
-    except MentorshipError as exc:
-        raise api_error(exc) from exc
+    services.mentorship_close(
+        mentorship=mentorship,
+        user=user,
+        outcome=payload.outcome,
+        reflection=payload.reflection,
+        redefined_as=payload.redefined_as,
+        request=request,
+    )
     return ser.mentorship(get_mentorship_for(user, code), user)
 
 
@@ -350,16 +328,13 @@ def _extension(e: ExtensionRequest) -> dict[str, Any]:
 @router.post("/{code}/extensions", response={201: ExtensionOut, **WRITE_ERRORS})
 def request_extension(request: HttpRequest, code: str, payload: ExtensionIn) -> Status:
     mentorship = get_mentorship_for(_user(request), code, as_party=True)
-    try:
-        extension = services.extension_request(
-            mentorship=mentorship,
-            user=_user(request),
-            new_ends_on=payload.new_ends_on,
-            reason=payload.reason,
-            request=request,
-        )
-    except MentorshipError as exc:
-        raise api_error(exc) from exc
+    extension = services.extension_request(
+        mentorship=mentorship,
+        user=_user(request),
+        new_ends_on=payload.new_ends_on,
+        reason=payload.reason,
+        request=request,
+    )
     return Status(201, _extension(extension))
 
 
@@ -367,7 +342,7 @@ def request_extension(request: HttpRequest, code: str, payload: ExtensionIn) -> 
     "/{code}/extensions/{extension_code}/decide", response={200: ExtensionOut, **WRITE_ERRORS}
 )
 def decide_extension(
-    request: HttpRequest, code: str, extension_code: str, payload: DecideIn
+    request: HttpRequest, code: str, extension_code: str, payload: ExtensionDecideIn
 ) -> dict[str, Any]:
     user = _user(request)
     mentorship = get_mentorship_for(user, code)
@@ -380,12 +355,9 @@ def decide_extension(
     )
     if extension is None:
         raise Http404
-    try:
-        decided = services.extension_decide(
-            extension=extension, coordinator=user, approve=payload.approve, request=request
-        )
-    except MentorshipError as exc:
-        raise api_error(exc) from exc
+    decided = services.extension_decide(
+        extension=extension, coordinator=user, approve=payload.approve, request=request
+    )
     return _extension(decided)
 
 

@@ -5,6 +5,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
 
+from carementor.accounts.models import User
+from carementor.audit.services import record_read
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
 from carementor.mentorships import calendar, meetings
 from carementor.mentorships import serializers as ser
@@ -24,17 +26,17 @@ from carementor.mentorships.schemas import (
     SharedNoteIn,
     SharedNoteOut,
 )
-from carementor.mentorships.services import MentorshipError
 
 router = Router(tags=["mentorships"])
 
 
-def _err(exc: MentorshipError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.code)
+def _user(request: HttpRequest) -> User:
+    """The signed-in person: the API's authentication lets no one else through."""
+    return request.user  # type: ignore[return-value]
 
 
 def _meeting(request: HttpRequest, code: str, meeting_code: str) -> tuple[Mentorship, Meeting]:
-    mentorship = get_mentorship_for(request.user, code, as_party=True)
+    mentorship = get_mentorship_for(_user(request), code, as_party=True)
     meeting = Meeting.objects.filter(mentorship=mentorship, code=meeting_code).first()
     if meeting is None:
         raise Http404
@@ -63,7 +65,7 @@ def _data(payload: MeetingIn) -> MeetingData:
 
 @router.get("/{code}/meetings", response={200: list[MeetingOut], **READ_ERRORS})
 def list_meetings(request: HttpRequest, code: str) -> list[dict[str, Any]]:
-    mentorship = get_mentorship_for(request.user, code, as_party=True)
+    mentorship = get_mentorship_for(_user(request), code, as_party=True)
     rows = Meeting.objects.filter(mentorship=mentorship).order_by("starts_at")[:500]
     for m in rows:
         m.mentorship = mentorship
@@ -73,13 +75,10 @@ def list_meetings(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 @router.post("/{code}/meetings", response={201: MeetingOut, **WRITE_ERRORS})
 def schedule(request: HttpRequest, code: str, payload: MeetingIn) -> Status:
     """Schedule a meeting; the other parties get an e-mail with an iCalendar invite."""
-    mentorship = get_mentorship_for(request.user, code, as_party=True)
-    try:
-        meeting = meetings.meeting_schedule(
-            mentorship=mentorship, user=request.user, data=_data(payload), request=request
-        )
-    except MentorshipError as exc:
-        raise _err(exc) from exc
+    mentorship = get_mentorship_for(_user(request), code, as_party=True)
+    meeting = meetings.meeting_schedule(
+        mentorship=mentorship, user=_user(request), data=_data(payload), request=request
+    )
     return Status(201, ser.meeting(meeting))
 
 
@@ -93,22 +92,16 @@ def reschedule(
     request: HttpRequest, code: str, meeting_code: str, payload: MeetingIn
 ) -> dict[str, Any]:
     _m, meeting = _meeting(request, code, meeting_code)
-    try:
-        meeting = meetings.meeting_reschedule(
-            meeting=meeting, user=request.user, data=_data(payload), request=request
-        )
-    except MentorshipError as exc:
-        raise _err(exc) from exc
+    meeting = meetings.meeting_reschedule(
+        meeting=meeting, user=_user(request), data=_data(payload), request=request
+    )
     return ser.meeting(meeting)
 
 
 @router.post("/{code}/meetings/{meeting_code}/cancel", response={200: MeetingOut, **WRITE_ERRORS})
 def cancel(request: HttpRequest, code: str, meeting_code: str) -> dict[str, Any]:
     _m, meeting = _meeting(request, code, meeting_code)
-    try:
-        meeting = meetings.meeting_cancel(meeting=meeting, user=request.user, request=request)
-    except MentorshipError as exc:
-        raise _err(exc) from exc
+    meeting = meetings.meeting_cancel(meeting=meeting, user=_user(request), request=request)
     return ser.meeting(meeting)
 
 
@@ -121,16 +114,13 @@ def record_meeting(
     unknown = [c for c in payload.present if c not in by_code]
     if unknown:
         raise ApiError(422, "Only parties can attend.", "invalid")
-    try:
-        meeting = meetings.meeting_record(
-            meeting=meeting,
-            user=request.user,
-            status=payload.status,
-            present=[by_code[c] for c in payload.present],
-            request=request,
-        )
-    except MentorshipError as exc:
-        raise _err(exc) from exc
+    meeting = meetings.meeting_record(
+        meeting=meeting,
+        user=_user(request),
+        status=payload.status,
+        present=[by_code[c] for c in payload.present],
+        request=request,
+    )
     return ser.meeting(meeting)
 
 
@@ -160,10 +150,7 @@ def add_agenda_item(
 ) -> Status:
     """The mentee adds an item before the meeting (mentors get 403 ``mentee_leads``)."""
     _m, meeting = _meeting(request, code, meeting_code)
-    try:
-        item = meetings.agenda_add(meeting=meeting, user=request.user, text=payload.text)
-    except MentorshipError as exc:
-        raise _err(exc) from exc
+    item = meetings.agenda_add(meeting=meeting, user=_user(request), text=payload.text)
     return Status(201, ser.agenda_item(item))
 
 
@@ -175,10 +162,7 @@ def reorder_agenda(
 ) -> list[dict[str, Any]]:
     """The mentee reorders: send every item code in the new order (409 if the set changed)."""
     _m, meeting = _meeting(request, code, meeting_code)
-    try:
-        meetings.agenda_reorder(meeting=meeting, user=request.user, codes=payload.codes)
-    except MentorshipError as exc:
-        raise _err(exc) from exc
+    meetings.agenda_reorder(meeting=meeting, user=_user(request), codes=payload.codes)
     return get_agenda(request, code, meeting_code)
 
 
@@ -199,7 +183,7 @@ def cover_agenda_item(
 ) -> dict[str, Any]:
     _m, meeting = _meeting(request, code, meeting_code)
     item = meetings.agenda_mark_covered(
-        item=_agenda_item(meeting, item_code), user=request.user, covered=payload.covered
+        item=_agenda_item(meeting, item_code), user=_user(request), covered=payload.covered
     )
     return ser.agenda_item(item)
 
@@ -211,10 +195,7 @@ def remove_agenda_item(
     request: HttpRequest, code: str, meeting_code: str, item_code: str
 ) -> Status:
     _m, meeting = _meeting(request, code, meeting_code)
-    try:
-        meetings.agenda_remove(item=_agenda_item(meeting, item_code), user=request.user)
-    except MentorshipError as exc:
-        raise _err(exc) from exc
+    meetings.agenda_remove(item=_agenda_item(meeting, item_code), user=_user(request))
     return Status(204, None)
 
 
@@ -231,8 +212,17 @@ def _note(note: SharedNote | None) -> dict[str, Any]:
 
 @router.get("/{code}/meetings/{meeting_code}/notes", response={200: SharedNoteOut, **READ_ERRORS})
 def get_shared_note(request: HttpRequest, code: str, meeting_code: str) -> dict[str, Any]:
-    _m, meeting = _meeting(request, code, meeting_code)
-    return _note(SharedNote.objects.filter(meeting=meeting).select_related("updated_by").first())
+    mentorship, meeting = _meeting(request, code, meeting_code)
+    note = SharedNote.objects.filter(meeting=meeting).select_related("updated_by").first()
+    if note is not None:
+        record_read(
+            request.user,
+            "shared_note.read",
+            meeting,
+            organization=mentorship.organization,
+            request=request,
+        )
+    return _note(note)
 
 
 @router.put("/{code}/meetings/{meeting_code}/notes", response={200: SharedNoteOut, **WRITE_ERRORS})
@@ -241,16 +231,14 @@ def put_shared_note(
 ) -> dict[str, Any]:
     """Save the shared notes. 409 ``stale`` if someone saved since ``base_version``."""
     _m, meeting = _meeting(request, code, meeting_code)
-    try:
-        note = meetings.shared_note_save(
-            meeting=meeting,
-            user=request.user,
-            body=payload.body,
-            base_version=payload.base_version,
-            request=request,
-        )
-    except MentorshipError as exc:
-        raise _err(exc) from exc
+    note = meetings.shared_note_save(
+        meeting=meeting,
+        user=_user(request),
+        body=payload.body,
+        base_version=payload.base_version,
+        request=request,
+        confirm_no_identifiers=payload.confirm_no_identifiers,
+    )
     return _note(note)
 
 
@@ -260,7 +248,7 @@ def put_shared_note(
 def get_private_note(request: HttpRequest, code: str, meeting_code: str) -> dict[str, Any]:
     """Your own private note of this meeting. Nobody else's is reachable."""
     _m, meeting = _meeting(request, code, meeting_code)
-    note = meetings.private_note_for(meeting, request.user)
+    note = meetings.private_note_for(meeting, _user(request))
     return {"body": note.body if note else "", "updated_at": note.updated_at if note else None}
 
 
@@ -271,5 +259,10 @@ def put_private_note(
     request: HttpRequest, code: str, meeting_code: str, payload: PrivateNoteIn
 ) -> dict[str, Any]:
     _m, meeting = _meeting(request, code, meeting_code)
-    note = meetings.private_note_save(meeting=meeting, user=request.user, body=payload.body)
+    note = meetings.private_note_save(
+        meeting=meeting,
+        user=_user(request),
+        body=payload.body,
+        confirm_no_identifiers=payload.confirm_no_identifiers,
+    )
     return {"body": note.body, "updated_at": note.updated_at}

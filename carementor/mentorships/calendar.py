@@ -3,7 +3,7 @@
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -12,6 +12,9 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from carementor.audit.services import record
 from carementor.mentorships.models import CalendarFeed, Meeting, MeetingStatus, hash_feed_token
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 PRODID = "-//CareMentor//Mentoring meetings//EN"
 FEED_PAST_DAYS = 90
@@ -78,7 +81,7 @@ def feed_ics(meetings: Iterable[Meeting], name: str) -> bytes:
     return cal.to_ical()
 
 
-def feed_meetings(user: Any) -> Any:
+def feed_meetings(user: "User") -> Any:
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     return (
         Meeting.objects.filter(mentorship__parties__user=user, starts_at__gte=since)
@@ -91,7 +94,7 @@ def feed_meetings(user: Any) -> Any:
 # --- The private feed ---------------------------------------------------------------------
 
 
-def calendar_feed_create(*, user: Any, request: Any = None) -> str:
+def calendar_feed_create(*, user: "User", request: Any = None) -> str:
     """Revoke any current feed and make a new one. Returns the raw token, shown once."""
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -103,7 +106,7 @@ def calendar_feed_create(*, user: Any, request: Any = None) -> str:
     return raw
 
 
-def calendar_feed_revoke(*, user: Any, request: Any = None) -> int:
+def calendar_feed_revoke(*, user: "User", request: Any = None) -> int:
     with transaction.atomic():
         count = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()

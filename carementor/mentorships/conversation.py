@@ -1,6 +1,6 @@
 """Messages inside a mentorship, their attachments, and unread counts."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.http import FileResponse
@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from carementor.audit.services import record
 from carementor.credentials import storage
 from carementor.credentials.uploads import InspectedFile
+from carementor.lib.private_files import download_response
+from carementor.lib.safeguards import require_no_identifiers
 from carementor.mentorships.models import (
     OPEN_PHASES,
     Mentorship,
@@ -19,6 +21,9 @@ from carementor.mentorships.models import (
 )
 from carementor.mentorships.services import MentorshipError, _locked, _require_party
 from carementor.notifications.services import notify
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 MAX_BODY = 10000
 
@@ -30,13 +35,19 @@ def message_send(
     body: str,
     attachment: InspectedFile | None = None,
     request: Any = None,
+    confirm_no_identifiers: bool = False,
 ) -> Message:
-    """Post a message; the attachment has already passed the credentials upload inspector."""
+    """Post a message; the attachment has already passed the credentials upload inspector.
+
+    A body that looks like it identifies a patient (a record number, an Aadhaar or NHS number,
+    a name after "Mr", a date of birth) is refused with ``patient_identifiers`` until the author
+    edits it or confirms that it identifies nobody."""
     body = body.strip()
     if not body and attachment is None:
         raise MentorshipError(_("Write a message or attach a file."), status=422, code="invalid")
     if len(body) > MAX_BODY:
         raise MentorshipError(_("The message is too long."), status=422, code="invalid")
+    require_no_identifiers(body, confirmed=confirm_no_identifiers)
     stored = storage.save_bytes(attachment.data) if attachment is not None else None
     try:
         with transaction.atomic():
@@ -76,13 +87,13 @@ def message_send(
     return message
 
 
-def messages_mark_read(mentorship: Mentorship, user: Any) -> None:
+def messages_mark_read(mentorship: Mentorship, user: "User") -> None:
     MentorshipParty.objects.filter(mentorship=mentorship, user=user).update(
         last_read_at=timezone.now()
     )
 
 
-def unread_filter(user: Any) -> models.Q:
+def unread_filter(user: "User") -> models.Q:
     """Messages by others after the person last read, as a filter on Message."""
     party = MentorshipParty.objects.filter(mentorship=models.OuterRef("mentorship"), user=user)
     return models.Q(
@@ -91,14 +102,16 @@ def unread_filter(user: Any) -> models.Q:
     ) & ~models.Q(author=user)
 
 
-def unread_count(user: Any, mentorship: Mentorship | None = None) -> int:
+def unread_count(user: "User", mentorship: Mentorship | None = None) -> int:
     rows = Message.objects.filter(mentorship__parties__user=user)
     if mentorship is not None:
         rows = rows.filter(mentorship=mentorship)
     return rows.filter(unread_filter(user)).distinct().count()
 
 
-def attachment_response(attachment: MessageAttachment, *, user: Any, request: Any) -> FileResponse:
+def attachment_response(
+    attachment: MessageAttachment, *, user: "User", request: Any
+) -> FileResponse:
     record(
         user,
         "message_attachment.downloaded",
@@ -107,11 +120,8 @@ def attachment_response(attachment: MessageAttachment, *, user: Any, request: An
         request=request,
         detail={"attachment": attachment.code},
     )
-    handle = storage.path_for(attachment.storage_name).open("rb")
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    return download_response(
+        storage.open_file(attachment.storage_name),
+        filename=attachment.name,
+        content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

@@ -83,6 +83,11 @@ class ExtensionForm(forms.Form):
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The mentorship page also shows the ask-for-help form, whose field is "reason" too.
+        kwargs.setdefault("auto_id", "id_extension_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_new_ends_on(self) -> Any:
         value = self.cleaned_data["new_ends_on"]
         if value <= timezone.localdate():
@@ -217,7 +222,20 @@ class AgendaForm(forms.Form):
     text = forms.CharField(label=_("Add an item"), max_length=500)
 
 
-class SharedNoteForm(forms.Form):
+class IdentifierConfirmation(forms.Form):
+    """The "identifies nobody" box appears only once the detector has warned the author."""
+
+    confirm_no_identifiers = forms.BooleanField(
+        label=_("I am sure these details identify nobody"), required=False
+    )
+
+    def __init__(self, *args: Any, warned: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not warned:
+            self.fields["confirm_no_identifiers"].widget = forms.HiddenInput()
+
+
+class SharedNoteForm(IdentifierConfirmation):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     body = forms.CharField(
         label=_("Shared notes"),
@@ -227,7 +245,7 @@ class SharedNoteForm(forms.Form):
     )
 
 
-class PrivateNoteForm(forms.Form):
+class PrivateNoteForm(IdentifierConfirmation):
     body = forms.CharField(
         label=_("My private notes (only you can ever see these)"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -255,7 +273,7 @@ class RecordForm(forms.Form):
         return [self.parties[c] for c in self.cleaned_data["present"]]
 
 
-class GoalForm(forms.Form):
+class GoalForm(IdentifierConfirmation):
     title = forms.CharField(
         label=_("Goal (specific)"), max_length=300, help_text=_("What exactly, in a sentence.")
     )
@@ -299,6 +317,8 @@ class ActionItemForm(forms.Form):
     goal = forms.ChoiceField(label=_("For goal"), required=False)
 
     def __init__(self, *args: Any, mentorship: Any, **kwargs: Any) -> None:
+        # The plan page also shows the goal form, whose first field is "title" too.
+        kwargs.setdefault("auto_id", "id_action_%s")
         super().__init__(*args, **kwargs)
         self.parties = {u.code: u for u in mentorship.party_users()}
         self.goals = {g.code: g for g in Goal.objects.filter(mentorship=mentorship)}

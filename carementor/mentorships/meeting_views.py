@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from carementor.audit.services import record_read
 from carementor.lib.http import AuthedRequest
+from carementor.lib.safeguards import IdentifiersFound, shown
 from carementor.mentorships import calendar, meetings
 from carementor.mentorships.forms import (
     AgendaForm,
@@ -47,7 +49,8 @@ def get_meeting_for(user: Any, code: str, meeting_code: str) -> tuple[Mentorship
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: AuthedRequest, code: str) -> HttpResponse:
     mentorship = get_mentorship_for(request.user, code, as_party=True)
-    form = MeetingForm(request.POST or None)
+    # A suggested time (from the calendars' free/busy) arrives as ?starts_at=YYYY-MM-DDTHH:MM.
+    form = MeetingForm(request.POST or None, initial={"starts_at": request.GET.get("starts_at")})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -176,9 +179,18 @@ def _meeting_context(request: AuthedRequest, mentorship: Mentorship, meeting: Me
 @require_GET
 def meeting_detail(request: AuthedRequest, code: str, meeting_code: str) -> HttpResponse:
     mentorship, meeting = get_meeting_for(request.user, code, meeting_code)
-    return render(
-        request, "mentorships/meeting.html", _meeting_context(request, mentorship, meeting)
-    )
+    context = _meeting_context(request, mentorship, meeting)
+    if context["note"] is not None:
+        # Shared notes are confidential content: every read is audited. A person's own
+        # private note is not (it is theirs alone).
+        record_read(
+            request.user,
+            "shared_note.read",
+            meeting,
+            organization=mentorship.organization,
+            request=request,
+        )
+    return render(request, "mentorships/meeting.html", context)
 
 
 def _agenda_response(
@@ -285,7 +297,14 @@ def shared_note(request: AuthedRequest, code: str, meeting_code: str) -> HttpRes
             body=form.cleaned_data["body"],
             base_version=form.cleaned_data["version"],
             request=request,
+            confirm_no_identifiers=form.cleaned_data["confirm_no_identifiers"],
         )
+    except IdentifiersFound as exc:
+        # The author's text stays in the box, with what was found and the box to confirm.
+        context = _meeting_context(request, mentorship, meeting)
+        context["note_findings"] = shown(exc.findings, form.cleaned_data["body"])
+        context["note_form"] = SharedNoteForm(request.POST, warned=True, auto_id="shared-%s")
+        return render(request, "mentorships/meeting.html", context, status=exc.status)
     except MentorshipError as error:
         # Show the person's unsaved text next to the newer version, so nothing is lost.
         context = _meeting_context(request, mentorship, meeting)
@@ -302,9 +321,20 @@ def private_note(request: AuthedRequest, code: str, meeting_code: str) -> HttpRe
     mentorship, meeting = get_meeting_for(request.user, code, meeting_code)
     form = PrivateNoteForm(request.POST)
     if form.is_valid():
-        meetings.private_note_save(
-            meeting=meeting, user=request.user, body=form.cleaned_data["body"]
-        )
+        try:
+            meetings.private_note_save(
+                meeting=meeting,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                confirm_no_identifiers=form.cleaned_data["confirm_no_identifiers"],
+            )
+        except IdentifiersFound as exc:
+            context = _meeting_context(request, mentorship, meeting)
+            context["private_findings"] = shown(exc.findings, form.cleaned_data["body"])
+            context["private_form"] = PrivateNoteForm(
+                request.POST, warned=True, auto_id="private-%s"
+            )
+            return render(request, "mentorships/meeting.html", context, status=exc.status)
         messages.success(request, _("Your private notes are saved."))
     else:
         messages.error(request, _("The notes are too long."))

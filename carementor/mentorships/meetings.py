@@ -7,7 +7,7 @@ the other parties notified (with an iCalendar invite attached) after commit.
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carementor.audit.services import record
+from carementor.lib.safeguards import require_no_identifiers
 from carementor.mentorships.models import (
     OPEN_PHASES,
     AgendaItem,
@@ -31,6 +32,9 @@ from carementor.mentorships.models import (
 )
 from carementor.mentorships.services import MentorshipError, _locked, _require_party
 from carementor.notifications.services import notify
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 JITSI_BASE = "https://meet.jit.si/"
 MAX_AGENDA_ITEMS = 30
@@ -84,7 +88,7 @@ def _video_url_for(data: MeetingData, current: str = "") -> str:
     return current or jitsi_room_url()
 
 
-def _notify_meeting(meeting: Meeting, kind: str, actor: Any) -> None:
+def _notify_meeting(meeting: Meeting, kind: str, actor: "User") -> None:
     mentorship = meeting.mentorship
     notify(
         mentorship.parties_except(actor),
@@ -97,7 +101,7 @@ def _notify_meeting(meeting: Meeting, kind: str, actor: Any) -> None:
 
 
 def meeting_schedule(
-    *, mentorship: Mentorship, user: Any, data: MeetingData, request: Any = None
+    *, mentorship: Mentorship, user: "User", data: MeetingData, request: Any = None
 ) -> Meeting:
     data = _check(data)
     with transaction.atomic():
@@ -150,7 +154,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 
 def meeting_reschedule(
-    *, meeting: Meeting, user: Any, data: MeetingData, request: Any = None
+    *, meeting: Meeting, user: "User", data: MeetingData, request: Any = None
 ) -> Meeting:
     data = _check(data)
     with transaction.atomic():
@@ -171,7 +175,7 @@ def meeting_reschedule(
     return meeting
 
 
-def meeting_cancel(*, meeting: Meeting, user: Any, request: Any = None) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, user: "User", request: Any = None) -> Meeting:
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_party(meeting.mentorship, user)
@@ -186,7 +190,7 @@ def meeting_cancel(*, meeting: Meeting, user: Any, request: Any = None) -> Meeti
 
 
 def meeting_record(
-    *, meeting: Meeting, user: Any, status: str, present: list[Any], request: Any = None
+    *, meeting: Meeting, user: "User", status: str, present: list[Any], request: Any = None
 ) -> Meeting:
     """After the meeting: held or no-show, and who was there."""
     if status not in (MeetingStatus.HELD, MeetingStatus.NO_SHOW):
@@ -231,7 +235,7 @@ def meeting_record(
 # --- Agenda (the mentee leads it) ---------------------------------------------------------
 
 
-def _require_mentee(meeting: Meeting, user: Any) -> None:
+def _require_mentee(meeting: Meeting, user: "User") -> None:
     party = meeting.mentorship.party_for(user)
     if party is None:
         raise PermissionDenied
@@ -241,7 +245,7 @@ def _require_mentee(meeting: Meeting, user: Any) -> None:
         )
 
 
-def agenda_add(*, meeting: Meeting, user: Any, text: str, request: Any = None) -> AgendaItem:
+def agenda_add(*, meeting: Meeting, user: "User", text: str, request: Any = None) -> AgendaItem:
     text = " ".join(text.split())
     if not text or len(text) > 500:
         raise MentorshipError(
@@ -267,7 +271,9 @@ def agenda_add(*, meeting: Meeting, user: Any, text: str, request: Any = None) -
     return item
 
 
-def agenda_reorder(*, meeting: Meeting, user: Any, codes: list[str], request: Any = None) -> None:
+def agenda_reorder(
+    *, meeting: Meeting, user: "User", codes: list[str], request: Any = None
+) -> None:
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_mentee(meeting, user)
@@ -282,7 +288,7 @@ def agenda_reorder(*, meeting: Meeting, user: Any, codes: list[str], request: An
         AgendaItem.objects.bulk_update(items.values(), ["position"])
 
 
-def agenda_remove(*, item: AgendaItem, user: Any, request: Any = None) -> None:
+def agenda_remove(*, item: AgendaItem, user: "User", request: Any = None) -> None:
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         _require_mentee(meeting, user)
@@ -292,7 +298,7 @@ def agenda_remove(*, item: AgendaItem, user: Any, request: Any = None) -> None:
 
 
 def agenda_mark_covered(
-    *, item: AgendaItem, user: Any, covered: bool, request: Any = None
+    *, item: AgendaItem, user: "User", covered: bool, request: Any = None
 ) -> AgendaItem:
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
@@ -306,10 +312,19 @@ def agenda_mark_covered(
 
 
 def shared_note_save(
-    *, meeting: Meeting, user: Any, body: str, base_version: int, request: Any = None
+    *,
+    meeting: Meeting,
+    user: "User",
+    body: str,
+    base_version: int,
+    request: Any = None,
+    confirm_no_identifiers: bool = False,
 ) -> SharedNote:
     """Save the shared notes if nobody saved since ``base_version`` was read; otherwise refuse
-    (409) so that two people editing never silently overwrite each other."""
+    (409) so that two people editing never silently overwrite each other. Notes that look like
+    they identify a patient are refused (422 ``patient_identifiers``) until the author edits
+    them or confirms they identify nobody."""
+    require_no_identifiers(body, confirmed=confirm_no_identifiers)
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_party(meeting.mentorship, user)
@@ -333,15 +348,22 @@ def shared_note_save(
 
 
 def private_note_save(
-    *, meeting: Meeting, user: Any, body: str, request: Any = None
+    *,
+    meeting: Meeting,
+    user: "User",
+    body: str,
+    request: Any = None,
+    confirm_no_identifiers: bool = False,
 ) -> PrivateNote:
+    """Private notes are warned about like shared ones: the author edits or confirms."""
     _require_party(meeting.mentorship, user)
+    require_no_identifiers(body, confirmed=confirm_no_identifiers)
     note, _created = PrivateNote.objects.update_or_create(
         meeting=meeting, author=user, defaults={"body": body, "updated_at": timezone.now()}
     )
     return note
 
 
-def private_note_for(meeting: Meeting, user: Any) -> PrivateNote | None:
+def private_note_for(meeting: Meeting, user: "User") -> PrivateNote | None:
     """The only way to read a private note: the author's own."""
     return PrivateNote.objects.filter(meeting=meeting, author=user).first()

@@ -6,15 +6,18 @@ counts) through ``get_mentorship_for``; every page or operation that shows notes
 agenda text or the agreement's words uses ``as_party=True``.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 
 from carementor.mentorships.models import Mentorship
 from carementor.mentorships.services import is_overseer
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-def get_mentorship_for(user: Any, code: str, *, as_party: bool = False) -> Mentorship:
+
+def get_mentorship_for(user: "User", code: str, *, as_party: bool = False) -> Mentorship:
     mentorship = (
         Mentorship.objects.filter(code=code)
         .select_related("program", "organization")

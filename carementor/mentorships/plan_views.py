@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from carementor.lib.http import AuthedRequest
+from carementor.lib.safeguards import IdentifiersFound, shown
 from carementor.mentorships import plans
 from carementor.mentorships.forms import ActionItemForm, GoalForm, ProgressForm
 from carementor.mentorships.models import (
@@ -57,19 +58,27 @@ def plan(request: AuthedRequest, code: str) -> HttpResponse:
 def goal_new(request: AuthedRequest, code: str) -> HttpResponse:
     mentorship = get_mentorship_for(request.user, code, as_party=True)
     form = GoalForm(request.POST)
+    findings: list[dict[str, str]] = []
     if form.is_valid():
         try:
             plans.goal_create(
-                mentorship=mentorship, user=request.user, data=form.to_data(), request=request
+                mentorship=mentorship,
+                user=request.user,
+                data=form.to_data(),
+                request=request,
+                confirm_no_identifiers=form.cleaned_data["confirm_no_identifiers"],
             )
+        except IdentifiersFound as exc:
+            findings = shown(exc.findings, plans.goal_text(form.to_data()))
+            form = GoalForm(request.POST, warned=True)
+            form.is_valid()
         except MentorshipError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Goal added."))
             return redirect("mentorships:plan", mentorship.code)
-    return render(
-        request, "mentorships/plan.html", _plan_context(mentorship, goal_form=form), status=422
-    )
+    context = _plan_context(mentorship, goal_form=form, goal_findings=findings)
+    return render(request, "mentorships/plan.html", context, status=422)
 
 
 def _goal(mentorship: Mentorship, goal_code: str) -> Goal:

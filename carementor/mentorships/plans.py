@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carementor.audit.services import record
+from carementor.lib.safeguards import require_no_identifiers
 from carementor.mentorships.models import (
     OPEN_PHASES,
     ActionItem,
@@ -20,6 +21,9 @@ from carementor.mentorships.models import (
 )
 from carementor.mentorships.services import MentorshipError, _locked, _require_party
 from carementor.notifications.services import notify
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 
 def _require_open(mentorship: Mentorship) -> None:
@@ -36,7 +40,22 @@ class GoalData:
     competencies: tuple[Any, ...] = ()
 
 
-def goal_create(*, mentorship: Mentorship, user: Any, data: GoalData, request: Any = None) -> Goal:
+def goal_text(data: GoalData) -> str:
+    """What the detector reads of a goal (and what the page highlights findings in)."""
+    return "\n".join(part for part in (data.title, data.measure, data.why) if part)
+
+
+def goal_create(
+    *,
+    mentorship: Mentorship,
+    user: "User",
+    data: GoalData,
+    request: Any = None,
+    confirm_no_identifiers: bool = False,
+) -> Goal:
+    """Add a goal. Text that looks like it identifies a patient is refused with
+    ``patient_identifiers`` until the author edits it or confirms it identifies nobody."""
+    require_no_identifiers(goal_text(data), confirmed=confirm_no_identifiers, field="title")
     with transaction.atomic():
         mentorship = _locked(mentorship)
         _require_party(mentorship, user)
@@ -56,7 +75,13 @@ def goal_create(*, mentorship: Mentorship, user: Any, data: GoalData, request: A
 
 
 def goal_progress(
-    *, goal: Goal, user: Any, progress: int, note: str = "", status: str = "", request: Any = None
+    *,
+    goal: Goal,
+    user: "User",
+    progress: int,
+    note: str = "",
+    status: str = "",
+    request: Any = None,
 ) -> Goal:
     if not 0 <= progress <= 100:
         raise MentorshipError(_("Progress is between 0 and 100%."), status=422, code="invalid")
@@ -79,7 +104,7 @@ def goal_progress(
 def action_item_create(
     *,
     mentorship: Mentorship,
-    user: Any,
+    user: "User",
     title: str,
     owner: Any,
     due_on: date | None = None,
@@ -122,7 +147,7 @@ def action_item_create(
 
 
 def action_item_set_done(
-    *, item: ActionItem, user: Any, done: bool, request: Any = None
+    *, item: ActionItem, user: "User", done: bool, request: Any = None
 ) -> ActionItem:
     with transaction.atomic():
         mentorship = _locked(item.mentorship)

@@ -1,10 +1,13 @@
 """API schemas for mentorships: explicit In and Out, never ``__all__``."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
+
+from carementor.lib.paging import MAX_PAGE
+from carementor.lib.text import Text
 
 
 class PersonOut(Schema):
@@ -15,6 +18,7 @@ class PersonOut(Schema):
 class PartyOut(Schema):
     person: PersonOut
     role: str
+    title: str = ""  # what this side is called in the relationship's role (Sponsor, Protégé)
 
 
 class HealthOut(Schema):
@@ -58,10 +62,10 @@ class MentorshipPageOut(Schema):
 
 
 class MentorshipCreateIn(Schema):
-    program: str
+    program: Text
     role: Literal["mentor", "coach", "advisor", "sponsor", "peer"]
-    mentors: list[str] = Field(min_length=1, max_length=10, description="User codes")
-    mentees: list[str] = Field(min_length=1, max_length=50, description="User codes")
+    mentors: list[Text] = Field(min_length=1, max_length=10, description="User codes")
+    mentees: list[Text] = Field(min_length=1, max_length=50, description="User codes")
 
 
 class SignatureOut(Schema):
@@ -86,12 +90,12 @@ class AgreementOut(Schema):
 
 class AgreementIn(Schema):
     base_version: int
-    goals: str = Field(max_length=5000)
-    expectations: str = Field("", max_length=5000)
-    meeting_frequency: str = Field(max_length=200)
-    meeting_mode: str = Field("", max_length=200)
-    duration: str = Field("", max_length=200)
-    confidentiality: str = Field(min_length=1, max_length=5000)
+    goals: Text = Field(max_length=5000)
+    expectations: Text = Field("", max_length=5000)
+    meeting_frequency: Text = Field(max_length=200)
+    meeting_mode: Text = Field("", max_length=200)
+    duration: Text = Field("", max_length=200)
+    confidentiality: Text = Field(min_length=1, max_length=5000)
 
 
 class SignIn(Schema):
@@ -99,18 +103,18 @@ class SignIn(Schema):
 
 
 class HelpIn(Schema):
-    reason: str = Field("", max_length=2000)
+    reason: Text = Field("", max_length=2000)
 
 
 class CloseIn(Schema):
     outcome: Literal["achieved", "partly", "not_achieved", "ended_early"]
-    reflection: str = Field(min_length=1, max_length=10000)
+    reflection: Text = Field(min_length=1, max_length=10000)
     redefined_as: Literal["", "mentor", "coach", "advisor", "sponsor", "peer"] = ""
 
 
 class ExtensionIn(Schema):
     new_ends_on: date
-    reason: str = Field("", max_length=2000)
+    reason: Text = Field("", max_length=2000)
 
 
 class ExtensionOut(Schema):
@@ -122,7 +126,7 @@ class ExtensionOut(Schema):
     created_at: datetime
 
 
-class DecideIn(Schema):
+class ExtensionDecideIn(Schema):
     approve: bool
 
 
@@ -130,9 +134,9 @@ class MeetingIn(Schema):
     starts_at: datetime = Field(description="ISO 8601 with an offset; stored in UTC")
     duration_minutes: int = Field(45, ge=5, le=600)
     mode: Literal["in_person", "video", "phone"] = "video"
-    title: str = Field("", max_length=200)
-    location: str = Field("", max_length=300)
-    video_url: str = Field("", max_length=500, description="https only; empty → a Jitsi room")
+    title: Text = Field("", max_length=200)
+    location: Text = Field("", max_length=300)
+    video_url: Text = Field("", max_length=500, description="https only; empty → a Jitsi room")
     is_closure: bool = False
 
 
@@ -153,7 +157,7 @@ class MeetingOut(Schema):
 
 class RecordIn(Schema):
     status: Literal["held", "no_show"]
-    present: list[str] = Field(default_factory=list, description="User codes present")
+    present: list[Text] = Field(default_factory=list, description="User codes present")
 
 
 class AgendaItemOut(Schema):
@@ -166,11 +170,11 @@ class AgendaItemOut(Schema):
 
 
 class AgendaItemIn(Schema):
-    text: str = Field(min_length=1, max_length=500)
+    text: Text = Field(min_length=1, max_length=500)
 
 
 class AgendaOrderIn(Schema):
-    codes: list[str]
+    codes: list[Text]
 
 
 class CoveredIn(Schema):
@@ -185,8 +189,13 @@ class SharedNoteOut(Schema):
 
 
 class SharedNoteIn(Schema):
-    body: str = Field(max_length=50000)
+    body: Text = Field(max_length=50000)
     base_version: int = Field(ge=0)
+    confirm_no_identifiers: bool = Field(
+        False,
+        description="After a 422 patient_identifiers answer: the author confirms that the "
+        "findings identify nobody.",
+    )
 
 
 class PrivateNoteOut(Schema):
@@ -195,7 +204,12 @@ class PrivateNoteOut(Schema):
 
 
 class PrivateNoteIn(Schema):
-    body: str = Field(max_length=50000)
+    body: Text = Field(max_length=50000)
+    confirm_no_identifiers: bool = Field(
+        False,
+        description="After a 422 patient_identifiers answer: the author confirms that the "
+        "findings identify nobody.",
+    )
 
 
 class GoalOut(Schema):
@@ -207,20 +221,43 @@ class GoalOut(Schema):
     competencies: list[str]
     status: str
     progress: int
-    history: list[tuple[datetime, int]]
+    history: Annotated[
+        list[tuple[datetime, int]],
+        # ninja writes a tuple as an array of item schemas, which OpenAPI 3.1 does not allow.
+        WithJsonSchema(
+            {
+                "type": "array",
+                "description": "[when, progress] pairs, oldest first.",
+                "items": {
+                    "type": "array",
+                    # Not prefixItems: tools that convert to older JSON Schema break on it.
+                    "items": {
+                        "anyOf": [{"type": "string", "format": "date-time"}, {"type": "integer"}]
+                    },
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            }
+        ),
+    ]
 
 
 class GoalIn(Schema):
-    title: str = Field(min_length=1, max_length=300)
-    measure: str = Field("", max_length=500)
-    why: str = Field("", max_length=2000)
+    title: Text = Field(min_length=1, max_length=300)
+    measure: Text = Field("", max_length=500)
+    why: Text = Field("", max_length=2000)
     target_date: date | None = None
-    competencies: list[str] = Field(default_factory=list, description="Competency codes")
+    competencies: list[Text] = Field(default_factory=list, description="Competency codes")
+    confirm_no_identifiers: bool = Field(
+        False,
+        description="After a 422 patient_identifiers answer: the author confirms that the "
+        "findings identify nobody.",
+    )
 
 
-class ProgressIn(Schema):
+class GoalProgressIn(Schema):
     progress: int = Field(ge=0, le=100)
-    note: str = Field("", max_length=500)
+    note: Text = Field("", max_length=500)
     status: Literal["", "open", "achieved", "dropped"] = ""
 
 
@@ -236,10 +273,10 @@ class ActionItemOut(Schema):
 
 
 class ActionItemIn(Schema):
-    title: str = Field(min_length=1, max_length=300)
-    owner: str = Field(description="User code of a party")
+    title: Text = Field(min_length=1, max_length=300)
+    owner: Text = Field(description="User code of a party")
     due_on: date | None = None
-    goal: str | None = None
+    goal: Text | None = None
 
 
 class DoneIn(Schema):
@@ -298,4 +335,4 @@ class HealthPageOut(Schema):
 
 
 class PageIn(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)

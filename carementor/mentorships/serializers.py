@@ -15,6 +15,7 @@ from carementor.mentorships.models import (
     Mentorship,
     Message,
 )
+from carementor.profiles.roles import party_title
 
 
 def person(user: Any) -> dict[str, str] | None:
@@ -22,7 +23,10 @@ def person(user: Any) -> dict[str, str] | None:
 
 
 def parties(mentorship: Mentorship) -> list[dict[str, Any]]:
-    return [{"person": person(p.user), "role": p.role} for p in mentorship.parties.all()]
+    return [
+        {"person": person(p.user), "role": p.role, "title": party_title(mentorship.role, p.role)}
+        for p in mentorship.parties.all()
+    ]
 
 
 def health(h: Health) -> dict[str, Any]:

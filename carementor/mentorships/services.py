@@ -8,7 +8,7 @@ in-app rows inside the transaction, so nothing is lost).
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carementor.audit.services import record
+from carementor.lib.errors import DomainError
 from carementor.mentorships.models import (
     DEFAULT_CONFIDENTIALITY,
+    OPEN_PHASES,
     Agreement,
     ExtensionRequest,
     HelpRequest,
@@ -32,19 +34,17 @@ from carementor.mentorships.models import (
 from carementor.notifications.services import notify
 from carementor.organizations.models import Membership
 from carementor.profiles.models import MentoringRole
+from carementor.profiles.roles import agreement_defaults, limit_for, role_definition
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 
-class MentorshipError(Exception):
+class MentorshipError(DomainError):
     """A refused change: ``status`` is the HTTP status pages and API answer with."""
 
-    def __init__(self, message: str, *, status: int = 409, code: str = "conflict") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
 
-
-def is_overseer(user: Any, organization: Any) -> bool:
+def is_overseer(user: "User", organization: Any) -> bool:
     """Coordinators and admins of the organization oversee its mentorships."""
     return (
         Membership.objects.filter(user=user, organization=organization)
@@ -85,7 +85,7 @@ def _progressed_on_commit(mentorship: Mentorship) -> None:
 
 
 def _notify_parties(
-    mentorship: Mentorship, kind: str, *, actor: Any, exclude_actor: bool = True, **context: Any
+    mentorship: Mentorship, kind: str, *, actor: "User", exclude_actor: bool = True, **context: Any
 ) -> None:
     recipients = mentorship.parties_except(actor) if exclude_actor else mentorship.party_users()
     notify(
@@ -107,7 +107,7 @@ def mentorship_create(
     mentors: Sequence[Any],
     mentees: Sequence[Any],
     role: str,
-    actor: Any,
+    actor: "User",
     source: str,
     request: Any = None,
 ) -> Mentorship:
@@ -138,6 +138,9 @@ def mentorship_create(
     now = timezone.now()
     with transaction.atomic():
         if source == Source.COORDINATOR:
+            # Accepted requests checked the limit under the same lock (matching.services);
+            # match runs never propose a mentee who already has a relationship.
+            check_role_limit(program, mentees, role, lock=True)
             _take_mentor_seats(program, mentors)
         has_agreement = bool(getattr(program, "has_agreement", True))
         mentorship = Mentorship.objects.create(
@@ -164,9 +167,7 @@ def mentorship_create(
             Agreement.objects.create(
                 mentorship=mentorship,
                 version=1,
-                body=program.agreement_template or "",
-                meeting_frequency=_("At least every %(days)d days")
-                % {"days": program.meeting_cadence_days},
+                **agreement_defaults(program, role),
                 confidentiality=str(DEFAULT_CONFIDENTIALITY),
                 created_by=mentorship.created_by,
             )
@@ -189,6 +190,56 @@ def mentorship_create(
         if mentorship.phase == Phase.ACTIVE:
             _evaluations_on_commit(mentorship)
     return mentorship
+
+
+def open_role_counts(program: Any, mentee_ids: Sequence[int], role: str) -> dict[int, int]:
+    """How many open relationships of ``role`` each of these people holds as a mentee."""
+    rows = (
+        MentorshipParty.objects.filter(
+            mentorship__program=program,
+            mentorship__role=role,
+            mentorship__phase__in=OPEN_PHASES,
+            role=PartyRole.MENTEE,
+            user_id__in=list(mentee_ids),
+        )
+        .values("user_id")
+        .annotate(n=models.Count("mentorship_id", distinct=True))
+        .values_list("user_id", "n")
+    )
+    return dict(rows)
+
+
+def check_role_limit(program: Any, mentees: Sequence[Any], role: str, *, lock: bool) -> None:
+    """Refuse a relationship that would give a mentee more open relationships of one role
+    than the programme allows. With ``lock``, the mentees' enrolment rows are locked first
+    (in key order) so two mentors accepting at once cannot both slip under the limit."""
+    from carementor.programs.models import Enrollment
+
+    ids = sorted({m.pk for m in mentees})
+    if lock:
+        list(
+            Enrollment.objects.select_for_update()
+            .filter(program=program, user_id__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    limit = limit_for(program, role)
+    counts = open_role_counts(program, ids, role)
+    for mentee in sorted(mentees, key=lambda m: m.pk):
+        if counts.get(mentee.pk, 0) >= limit:
+            raise MentorshipError(
+                _(
+                    "%(name)s already has %(n)d open %(role)s relationship(s) in this "
+                    "programme, the most it allows at once."
+                )
+                % {
+                    "name": mentee.get_full_name() or mentee.email,
+                    "n": counts[mentee.pk],
+                    "role": role_definition(role).label.lower(),
+                },
+                status=409,
+                code="role_limit",
+            )
 
 
 def _take_mentor_seats(program: Any, mentors: Sequence[Any]) -> None:
@@ -252,7 +303,7 @@ def agreement_in_force(mentorship: Mentorship) -> Agreement | None:
     )
 
 
-def _require_party(mentorship: Mentorship, user: Any) -> None:
+def _require_party(mentorship: Mentorship, user: "User") -> None:
     if not mentorship.has_party(user):
         raise PermissionDenied
 
@@ -315,7 +366,7 @@ def agreement_update(
 
 
 def agreement_sign(
-    *, mentorship: Mentorship, signer: Any, version: int, request: Any = None
+    *, mentorship: Mentorship, signer: "User", version: int, request: Any = None
 ) -> Agreement:
     """Sign the current version (the one the signer read: ``version``). The last signature
     puts it in force and, before the relationship has started, makes it active."""
@@ -389,7 +440,7 @@ def _overseers(mentorship: Mentorship) -> list[Any]:
 
 
 def mentorship_request_help(
-    *, mentorship: Mentorship, user: Any, reason: str, request: Any = None
+    *, mentorship: Mentorship, user: "User", reason: str, request: Any = None
 ) -> HelpRequest:
     """A party asks the programme coordinators to step in."""
     with transaction.atomic():
@@ -441,7 +492,7 @@ def mentorship_resolve_help(
 
 
 def extension_request(
-    *, mentorship: Mentorship, user: Any, new_ends_on: date, reason: str, request: Any = None
+    *, mentorship: Mentorship, user: "User", new_ends_on: date, reason: str, request: Any = None
 ) -> ExtensionRequest:
     with transaction.atomic():
         mentorship = _locked(mentorship)
@@ -522,7 +573,7 @@ def extension_decide(
 
 
 def mentorship_start_closing(
-    *, mentorship: Mentorship, user: Any, request: Any = None
+    *, mentorship: Mentorship, user: "User", request: Any = None
 ) -> Mentorship:
     """Either party or a coordinator starts the separation phase."""
     with transaction.atomic():
@@ -563,7 +614,7 @@ def mentorship_start_closing(
 def mentorship_close(
     *,
     mentorship: Mentorship,
-    user: Any,
+    user: "User",
     outcome: str,
     reflection: str,
     redefined_as: str = "",

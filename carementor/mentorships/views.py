@@ -28,6 +28,8 @@ from carementor.mentorships.models import ExtensionRequest, Mentorship, Message,
 from carementor.mentorships.permissions import get_mentorship_for
 from carementor.mentorships.services import MentorshipError, current_agreement, is_overseer
 from carementor.organizations.models import Membership
+from carementor.organizations.roles import managed_organization_ids
+from carementor.profiles.roles import role_definition
 from carementor.programs.models import Program
 
 PAGE_SIZE = 25
@@ -56,13 +58,16 @@ def mentorship_list(request: AuthedRequest) -> HttpResponse:
     )
     for mentorship in page.object_list:
         mentorship.unread = unread.get(mentorship.pk, 0)  # type: ignore[attr-defined]
-    overseen = Membership.objects.filter(user=request.user).filter(
-        Q(is_coordinator=True) | Q(is_admin=True)
-    )
+    # The cached roles answer "does this person oversee anything?" without a query.
+    managed = managed_organization_ids(request.user)
+    overseen = Membership.objects.filter(user=request.user, organization_id__in=managed)
     return render(
         request,
         "mentorships/list.html",
-        {"page": page, "overseen": overseen.select_related("organization")},
+        {
+            "page": page,
+            "overseen": overseen.select_related("organization") if managed else (),
+        },
     )
 
 
@@ -327,19 +332,15 @@ def close(request: AuthedRequest, code: str) -> HttpResponse:
         else:
             status = 422
     return render(
-        request, "mentorships/close.html", {"mentorship": mentorship, "form": form}, status=status
+        request,
+        "mentorships/close.html",
+        {
+            "mentorship": mentorship,
+            "form": form,
+            "closure_questions": role_definition(mentorship.role).closure_questions,
+        },
+        status=status,
     )
-
-
-def _health(mentorship: Mentorship, now: Any) -> Any:
-    from carementor.mentorships.health import health_for
-
-    return health_for(mentorship, now=now, **_annotated_counts(mentorship))
-
-
-def _annotated_counts(mentorship: Mentorship) -> dict[str, int]:
-    names = ("meetings_held", "open_items", "overdue_items", "open_help")
-    return {name: getattr(mentorship, name) for name in names if hasattr(mentorship, name)}
 
 
 @login_required
@@ -347,7 +348,7 @@ def _annotated_counts(mentorship: Mentorship) -> dict[str, int]:
 def health(request: AuthedRequest, org_code: str) -> HttpResponse:
     """Coordinators' view of every relationship in their organization: shape, not content."""
     from carementor.mentorships.health import at_risk_only as only_at_risk
-    from carementor.mentorships.health import health_queryset
+    from carementor.mentorships.health import health_queryset, page_health, rows_by_pk
 
     membership = (
         Membership.objects.filter(user=request.user, organization__code=org_code)
@@ -363,8 +364,8 @@ def health(request: AuthedRequest, org_code: str) -> HttpResponse:
     rows: Any = health_queryset(organization, phase=phase)
     if at_risk_only:
         rows = only_at_risk(rows, now=now)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = [(m, _health(m, now)) for m in page.object_list]
+    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = page_health(rows_by_pk(rows, list(page.object_list)), now=now)
     return render(
         request,
         "mentorships/health.html",

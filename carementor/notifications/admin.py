@@ -10,5 +10,6 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_filter = ["kind", "email_mode"]
     search_fields = ["recipient__email", "kind"]
     raw_id_fields = ["recipient", "actor", "organization"]
-    readonly_fields = ["code", "created_at"]
+    # Whether it was read or e-mailed is history, written by the services only.
+    readonly_fields = ["code", "created_at", "read_at", "emailed_at", "email_mode"]
     exclude = ["context"]

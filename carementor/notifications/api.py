@@ -1,12 +1,13 @@
 """Notifications API: the person's own notifications and e-mail preference."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from carementor.lib.api_errors import AUTH_ERRORS, READ_ERRORS, WRITE_ERRORS
+from carementor.lib.paging import MAX_PAGE
 from carementor.notifications.models import Notification
 from carementor.notifications.permissions import get_notification_for
 from carementor.notifications.services import (
@@ -15,7 +16,16 @@ from carementor.notifications.services import (
     notifications_mark_read,
 )
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
+
 router = Router(tags=["notifications"])
+
+
+def _user(request: HttpRequest) -> "User":
+    # Every operation here sits behind the API's authentication, so the user is real.
+    return cast("User", request.user)
+
 
 PAGE_SIZE = 50
 
@@ -40,7 +50,7 @@ class NotificationPageOut(Schema):
 
 class NotificationFilters(Schema):
     unread: bool = False
-    page: int = 1
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class UnreadOut(Schema):
@@ -89,23 +99,23 @@ def unread_count(request: HttpRequest) -> dict[str, int]:
 
 @router.post("/read-all", response={200: MarkedOut, **AUTH_ERRORS})
 def read_all(request: HttpRequest) -> dict[str, int]:
-    return {"marked": notifications_mark_read(request.user)}
+    return {"marked": notifications_mark_read(_user(request))}
 
 
 @router.get("/preferences", response={200: PreferenceIO, **AUTH_ERRORS})
 def get_preferences(request: HttpRequest) -> dict[str, str]:
-    return {"email_mode": email_mode_for(request.user)}
+    return {"email_mode": email_mode_for(_user(request))}
 
 
 @router.put("/preferences", response={200: PreferenceIO, **WRITE_ERRORS})
 def put_preferences(request: HttpRequest, payload: PreferenceIO) -> dict[str, str]:
-    pref = notification_preference_set(request.user, payload.email_mode)
+    pref = notification_preference_set(_user(request), payload.email_mode)
     return {"email_mode": pref.email_mode}
 
 
 @router.post("/{code}/read", response={200: NotificationOut, **READ_ERRORS})
 def read_one(request: HttpRequest, code: str) -> dict[str, Any]:
-    notification = get_notification_for(request.user, code)
-    notifications_mark_read(request.user, [notification.code])
+    notification = get_notification_for(_user(request), code)
+    notifications_mark_read(_user(request), [notification.code])
     notification.refresh_from_db()
     return _out(notification)

@@ -1,9 +1,10 @@
 """Telling people things: in-app rows written with the change, e-mail sent after commit."""
 
+import json
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,13 +16,16 @@ from carementor.accounts.models import User
 from carementor.notifications.models import EmailMode, Notification, NotificationPreference
 from carementor.notifications.registry import attachments_for
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 # Immediate e-mails not sent after this long are swept up by `notifications_send_pending`.
 PENDING_GRACE_MINUTES = 5
 
 
-def email_mode_for(user: Any) -> str:
+def email_mode_for(user: "User") -> str:
     pref = NotificationPreference.objects.filter(user=user).values_list("email_mode", flat=True)
     return pref.first() or EmailMode.IMMEDIATE
 
@@ -44,7 +48,7 @@ def notify(
     *,
     target: models.Model | None = None,
     context: dict[str, Any] | None = None,
-    actor: Any = None,
+    actor: "User | None" = None,
     organization: Any = None,
 ) -> list[Notification]:
     """Write one notification per recipient in the caller's transaction, then e-mail those who
@@ -97,6 +101,75 @@ def notify(
     if immediate:
         transaction.on_commit(lambda: _enqueue_emails(immediate))
     return created
+
+
+EMAIL_BATCH = 500  # notification ids per background e-mail task in a batch
+LINK_KEYS = ("url", "target_type", "target_code")  # where a notification links; not in titles
+
+
+def notify_each(
+    entries: Iterable[tuple[Any, dict[str, Any]]],
+    kind: str,
+    *,
+    actor: "User | None" = None,
+    organization: Any = None,
+) -> int:
+    """Many people, each with their own context (``url`` and ``target_code`` in it set the
+    link, and are not given to the title), in a few statements: bulk writes, titles rendered
+    once per language, timezone and remaining context, e-mails sent after commit by a few background tasks. The kind's title template
+    must not use ``recipient`` or ``target``. Returns how many notifications were written."""
+    people: dict[int, tuple[Any, dict[str, Any]]] = {}
+    for user, context in entries:
+        if user is not None and user.is_active and user.pk not in people:
+            people[user.pk] = (user, dict(context))
+    if not people:
+        return 0
+    modes = dict(
+        NotificationPreference.objects.filter(user_id__in=list(people)).values_list(
+            "user_id", "email_mode"
+        )
+    )
+    titles: dict[tuple[str, str, str], str] = {}
+    rows = []
+    for user, context in people.values():
+        language = user.language or settings.LANGUAGE_CODE
+        zone = user.timezone or settings.TIME_ZONE
+        shown = {k: v for k, v in context.items() if k not in LINK_KEYS}
+        key = (language, zone, json.dumps(shown, sort_keys=True, default=str))
+        if key not in titles:
+            with translation.override(language), timezone.override(zone):
+                titles[key] = _render_title(kind, {**shown, "actor": actor})
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=titles[key],
+                url=str(context.get("url", "")),
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                organization=organization,
+                target_type=str(context.get("target_type", "")),
+                target_code=str(context.get("target_code", "")),
+                context=context,
+                email_mode=modes.get(user.pk, EmailMode.IMMEDIATE),
+            )
+        )
+    created = Notification.objects.bulk_create(rows, batch_size=2000)
+    immediate = [n.pk for n in created if n.email_mode == EmailMode.IMMEDIATE]
+    if immediate:
+        transaction.on_commit(lambda: _enqueue_email_batches(immediate))
+    return len(created)
+
+
+def _enqueue_email_batches(ids: list[int]) -> None:
+    from carementor.notifications.tasks import send_notification_emails
+
+    for start in range(0, len(ids), EMAIL_BATCH):
+        chunk = ids[start : start + EMAIL_BATCH]
+        try:
+            send_notification_emails.enqueue(chunk)
+        except Exception:
+            # The rows are saved; `notifications_send_pending` will send them later.
+            logger.exception("Could not enqueue %d notification e-mails", len(chunk))
 
 
 def _enqueue_emails(ids: list[int]) -> None:
@@ -221,7 +294,7 @@ def _send_digest(user_id: int) -> int:
     return 1
 
 
-def notifications_mark_read(user: Any, codes: list[str] | None = None) -> int:
+def notifications_mark_read(user: "User", codes: list[str] | None = None) -> int:
     """Mark the person's notifications read: the given codes, or all of them."""
     rows = Notification.objects.for_user(user).unread()
     if codes is not None:
@@ -229,7 +302,7 @@ def notifications_mark_read(user: Any, codes: list[str] | None = None) -> int:
     return rows.update(read_at=timezone.now())
 
 
-def notification_preference_set(user: Any, email_mode: str) -> NotificationPreference:
+def notification_preference_set(user: "User", email_mode: str) -> NotificationPreference:
     if email_mode not in EmailMode.values:
         raise ValueError(email_mode)
     pref, _created = NotificationPreference.objects.update_or_create(

@@ -70,7 +70,8 @@ def _record_membership(request: HttpRequest, membership: Membership, action: str
         membership,
         organization=membership.organization,
         request=request,
-        detail={"via": "admin", "user": membership.user.email, "after": membership.roles},
+        subject=membership.user,
+        detail={"via": "admin", "after": membership.roles},
     )
 
 

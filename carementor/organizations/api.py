@@ -8,9 +8,11 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from carementor.accounts.models import User
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
+from carementor.lib.paging import BoundedPageNumberPagination
 from carementor.organizations import services
 from carementor.organizations.models import Invitation, Membership, Organization, Role
 from carementor.organizations.permissions import (
@@ -23,6 +25,11 @@ from carementor.organizations.services import Conflict
 from carementor.organizations.tokens import ExpiredToken, InvalidToken, read_token
 
 router = Router(tags=["organizations"])
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in person: the API's authentication lets no one else through."""
+    return request.user  # type: ignore[return-value]
 
 
 # --- Schemas ------------------------------------------------------------------------------
@@ -137,7 +144,7 @@ def _organization_out(access: Access) -> OrganizationOut:
 
 
 @router.get("/", response={200: list[MyOrganizationOut], **READ_ERRORS}, summary="My organizations")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_organizations(request: HttpRequest) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=request.auth)  # type: ignore[attr-defined]
@@ -155,7 +162,7 @@ def create_organization(
         kind=payload.kind,
         country=payload.country,
         timezone=payload.timezone,
-        actor=request.user,
+        actor=_user(request),
         request=request,
     )
     return Status(201, _organization_out(Access(organization, None, True)))
@@ -163,7 +170,7 @@ def create_organization(
 
 @router.get("/{code}", response={200: OrganizationOut, **READ_ERRORS})
 def get_organization(request: HttpRequest, code: str) -> OrganizationOut:
-    return _organization_out(get_access_for(request.user, code))
+    return _organization_out(get_access_for(_user(request), code))
 
 
 @router.patch(
@@ -172,11 +179,13 @@ def get_organization(request: HttpRequest, code: str) -> OrganizationOut:
 def update_organization(
     request: HttpRequest, code: str, payload: OrganizationPatchIn
 ) -> OrganizationOut:
-    access = get_access_for(request.user, code, role=Role.ADMIN)
+    access = get_access_for(_user(request), code, role=Role.ADMIN)
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     with conflicts_as_409():
-        services.organization_update(access.organization, request.user, request=request, **changes)
-    return _organization_out(get_access_for(request.user, code))
+        services.organization_update(
+            access.organization, _user(request), request=request, **changes
+        )
+    return _organization_out(get_access_for(_user(request), code))
 
 
 # --- Members ------------------------------------------------------------------------------
@@ -187,11 +196,11 @@ def update_organization(
     response={200: list[MemberOut], **READ_ERRORS},
     summary="Members (admin, coordinator)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_members(
     request: HttpRequest, code: str, filters: Query[MemberFilter]
 ) -> QuerySet[Membership]:
-    access = get_access_for(request.user, code, role=[Role.ADMIN, Role.COORDINATOR])
+    access = get_access_for(_user(request), code, role=[Role.ADMIN, Role.COORDINATOR])
     members = (
         Membership.objects.filter(organization=access.organization)
         .select_related("user")
@@ -214,11 +223,13 @@ def list_members(
 def set_member_roles(
     request: HttpRequest, code: str, membership_code: str, payload: RolesIn
 ) -> Membership:
-    access = get_access_for(request.user, code, role=Role.ADMIN)
-    membership = get_membership_for(request.user, access.organization, membership_code, write=True)
+    access = get_access_for(_user(request), code, role=Role.ADMIN)
+    membership = get_membership_for(
+        _user(request), access.organization, membership_code, write=True
+    )
     with conflicts_as_409():
         return services.membership_set_roles(
-            membership, [role.value for role in payload.roles], request.user, request=request
+            membership, [role.value for role in payload.roles], _user(request), request=request
         )
 
 
@@ -228,10 +239,12 @@ def set_member_roles(
     summary="Remove a member (admin) or leave (self)",
 )
 def remove_member(request: HttpRequest, code: str, membership_code: str) -> Status[None]:
-    access = get_access_for(request.user, code)
-    membership = get_membership_for(request.user, access.organization, membership_code, write=True)
+    access = get_access_for(_user(request), code)
+    membership = get_membership_for(
+        _user(request), access.organization, membership_code, write=True
+    )
     with conflicts_as_409():
-        services.membership_remove(membership, request.user, request=request)
+        services.membership_remove(membership, _user(request), request=request)
     return Status(204, None)
 
 
@@ -243,9 +256,9 @@ def remove_member(request: HttpRequest, code: str, membership_code: str) -> Stat
     response={200: list[InvitationOut], **READ_ERRORS},
     summary="Invitations (admin)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_invitations(request: HttpRequest, code: str) -> QuerySet[Invitation]:
-    access = get_access_for(request.user, code, role=Role.ADMIN)
+    access = get_access_for(_user(request), code, role=Role.ADMIN)
     return Invitation.objects.filter(organization=access.organization).select_related("invited_by")
 
 
@@ -255,13 +268,13 @@ def list_invitations(request: HttpRequest, code: str) -> QuerySet[Invitation]:
     summary="Invite by e-mail (admin)",
 )
 def create_invitation(request: HttpRequest, code: str, payload: InvitationIn) -> Status[Invitation]:
-    access = get_access_for(request.user, code, role=Role.ADMIN)
+    access = get_access_for(_user(request), code, role=Role.ADMIN)
     with conflicts_as_409():
         invitation = services.invitation_create(
             access.organization,
             payload.email,
             [role.value for role in payload.roles],
-            request.user,
+            _user(request),
             request=request,
         )
     return Status(201, invitation)
@@ -273,10 +286,10 @@ def create_invitation(request: HttpRequest, code: str, payload: InvitationIn) ->
     summary="Send an invitation again (admin)",
 )
 def resend_invitation(request: HttpRequest, code: str, invitation_code: str) -> Invitation:
-    access = get_access_for(request.user, code, role=Role.ADMIN)
-    invitation = get_invitation_for(request.user, access.organization, invitation_code)
+    access = get_access_for(_user(request), code, role=Role.ADMIN)
+    invitation = get_invitation_for(_user(request), access.organization, invitation_code)
     with conflicts_as_409():
-        return services.invitation_resend(invitation, request.user, request=request)
+        return services.invitation_resend(invitation, _user(request), request=request)
 
 
 @router.delete(
@@ -285,10 +298,10 @@ def resend_invitation(request: HttpRequest, code: str, invitation_code: str) -> 
     summary="Revoke an invitation (admin)",
 )
 def revoke_invitation(request: HttpRequest, code: str, invitation_code: str) -> Status[None]:
-    access = get_access_for(request.user, code, role=Role.ADMIN)
-    invitation = get_invitation_for(request.user, access.organization, invitation_code)
+    access = get_access_for(_user(request), code, role=Role.ADMIN)
+    invitation = get_invitation_for(_user(request), access.organization, invitation_code)
     with conflicts_as_409():
-        services.invitation_revoke(invitation, request.user, request=request)
+        services.invitation_revoke(invitation, _user(request), request=request)
     return Status(204, None)
 
 
@@ -315,7 +328,7 @@ def _invitation_from_token(token: str) -> Invitation:
 def accept_invitation(request: HttpRequest, payload: AcceptIn) -> Membership:
     invitation = _invitation_from_token(payload.token)
     with conflicts_as_409():
-        return services.invitation_accept(invitation, request.user, request=request)
+        return services.invitation_accept(invitation, _user(request), request=request)
 
 
 @router.post(
@@ -326,5 +339,5 @@ def accept_invitation(request: HttpRequest, payload: AcceptIn) -> Membership:
 def decline_invitation(request: HttpRequest, payload: AcceptIn) -> Status[None]:
     invitation = _invitation_from_token(payload.token)
     with conflicts_as_409():
-        services.invitation_decline(invitation, request.user, request=request)
+        services.invitation_decline(invitation, _user(request), request=request)
     return Status(204, None)

@@ -1,5 +1,6 @@
 """The organization a person is working in right now, kept in the session."""
 
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from carementor.organizations.models import Membership, Organization
@@ -57,3 +58,26 @@ def set_current_organization(request: HttpRequest, organization: Organization) -
     request.session[SESSION_KEY] = organization.code
     request._current_organization = organization  # type: ignore[attr-defined]
     request._current_membership = None  # type: ignore[attr-defined]
+
+
+LAYOUT_SECONDS = 300
+
+
+def _layout_key(user_id: int) -> str:
+    return f"organizations:layout:{user_id}"
+
+
+def layout_membership(request: HttpRequest) -> Membership | None:
+    """`current_membership` for the navigation, cached per person and chosen organization
+    (every membership change drops the entry; the gates never read this copy)."""
+    key = _layout_key(int(request.user.pk or 0))
+    chosen = request.session.get(SESSION_KEY, "")
+    found: dict[str, Membership | None] = cache.get(key) or {}
+    if chosen not in found:
+        found[chosen] = current_membership(request)
+        cache.set(key, found, LAYOUT_SECONDS)
+    return found[chosen]
+
+
+def forget_layout(sender: object, instance: Membership, **kwargs: object) -> None:
+    cache.delete(_layout_key(instance.user_id))

@@ -6,13 +6,16 @@ needs gets 403: they already know the organization exists, so nothing leaks.
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from carementor.organizations.models import Invitation, Membership, Organization, Role
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Access:
         return self.membership.roles if self.membership is not None else []
 
 
-def get_access_for(user: Any, code: str, *, role: str | Collection[str] | None = None) -> Access:
+def get_access_for(user: "User", code: str, *, role: str | Collection[str] | None = None) -> Access:
     """The organization ``code`` as ``user`` sees it; ``role`` (one or any of several) required."""
     if not getattr(user, "is_authenticated", False):
         raise Http404
@@ -67,13 +70,13 @@ def get_access_for(user: Any, code: str, *, role: str | Collection[str] | None =
 
 
 def get_organization_for(
-    user: Any, code: str, *, role: str | Collection[str] | None = None
+    user: "User", code: str, *, role: str | Collection[str] | None = None
 ) -> Organization:
     return get_access_for(user, code, role=role).organization
 
 
 def get_membership_for(
-    user: Any, organization: Organization, membership_code: str, *, write: bool = False
+    user: "User", organization: Organization, membership_code: str, *, write: bool = False
 ) -> Membership:
     """A membership of ``organization``: one's own, or anyone's for admins (and coordinators
     when only reading). Everything else is 404."""
@@ -93,7 +96,9 @@ def get_membership_for(
     return membership
 
 
-def get_invitation_for(user: Any, organization: Organization, invitation_code: str) -> Invitation:
+def get_invitation_for(
+    user: "User", organization: Organization, invitation_code: str
+) -> Invitation:
     """An invitation of ``organization`` as its admins (or platform staff) manage it."""
     if not user.is_staff:
         is_admin = Membership.objects.filter(
@@ -111,7 +116,7 @@ def get_invitation_for(user: Any, organization: Organization, invitation_code: s
     return invitation
 
 
-def verified_emails(user: Any) -> set[str]:
+def verified_emails(user: "User") -> set[str]:
     """Every address the person has proved they own, lower-cased."""
     if not getattr(user, "is_authenticated", False):
         return set()
@@ -123,11 +128,11 @@ def verified_emails(user: Any) -> set[str]:
     }
 
 
-def is_invitee(user: Any, invitation: Invitation) -> bool:
+def is_invitee(user: "User", invitation: Invitation) -> bool:
     return invitation.email.lower() in verified_emails(user)
 
 
-def get_invitation_for_invitee(user: Any, invitation_code: str) -> Invitation:
+def get_invitation_for_invitee(user: "User", invitation_code: str) -> Invitation:
     """An invitation addressed to one of the signed-in person's verified addresses."""
     invitation = (
         Invitation.objects.select_related("organization", "invited_by")

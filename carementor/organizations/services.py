@@ -3,7 +3,7 @@ commit. Views, API operations and the admin call these; nothing else writes thos
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +24,9 @@ from carementor.organizations.models import (
     Role,
 )
 from carementor.organizations.permissions import is_invitee
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 
 class Conflict(ValidationError):
@@ -66,13 +69,13 @@ def clean_roles(roles: Iterable[str]) -> list[str]:
     return [role.value for role in ROLE_FLAGS if role.value in wanted]
 
 
-def _is_admin(user: Any, organization: Organization) -> bool:
+def _is_admin(user: "User", organization: Organization) -> bool:
     if user.is_staff:
         return True
     return Membership.objects.filter(user=user, organization=organization, is_admin=True).exists()
 
 
-def _require_admin(user: Any, organization: Organization) -> None:
+def _require_admin(user: "User", organization: Organization) -> None:
     if not _is_admin(user, organization):
         raise PermissionDenied(_("Only an organization admin may do this."))
 
@@ -117,7 +120,7 @@ def organization_create(
     kind: str,
     country: str,
     timezone: str,
-    actor: Any,
+    actor: "User",
     request: HttpRequest | None = None,
 ) -> Organization:
     """Platform staff create organizations; they then invite its first admin."""
@@ -149,7 +152,7 @@ UPDATABLE_FIELDS = ("name", "kind", "country", "timezone")
 @transaction.atomic
 def organization_update(
     organization: Organization,
-    actor: Any,
+    actor: "User",
     *,
     request: HttpRequest | None = None,
     **changes: Any,
@@ -231,7 +234,7 @@ def invitation_create(
     organization: Organization,
     email: str,
     roles: Iterable[str],
-    invited_by: Any,
+    invited_by: "User",
     request: HttpRequest | None = None,
 ) -> Invitation:
     """Invite ``email`` to ``organization`` with ``roles`` and e-mail the signed link.
@@ -241,6 +244,19 @@ def invitation_create(
     address never holds two live links with different roles.
     """
     _require_admin(invited_by, organization)
+    return invitation_issue(organization, email, roles, invited_by, request=request)
+
+
+@transaction.atomic
+def invitation_issue(
+    organization: Organization,
+    email: str,
+    roles: Iterable[str],
+    invited_by: Any,
+    request: HttpRequest | None = None,
+) -> Invitation:
+    """``invitation_create`` for a caller whose own gate already authorized inviting (an HR
+    feed confirmed by a coordinator): the same checks, audit and e-mail, no admin check."""
     email = normalize_email(email)
     validate_email(email)
     granted = clean_roles(roles)
@@ -270,7 +286,7 @@ def invitation_create(
         invitation,
         organization=organization,
         request=request,
-        detail={"email": email, "roles": granted},
+        detail={"roles": granted},
     )
     _send_on_commit(invitation)
     return invitation
@@ -292,7 +308,7 @@ def _closed_error(invitation: Invitation) -> Conflict:
 
 @transaction.atomic
 def invitation_resend(
-    invitation: Invitation, actor: Any, request: HttpRequest | None = None
+    invitation: Invitation, actor: "User", request: HttpRequest | None = None
 ) -> Invitation:
     """Send the link again with a fresh lifetime; works for expired invitations too."""
     _require_admin(actor, invitation.organization)
@@ -307,7 +323,6 @@ def invitation_resend(
         invitation,
         organization=invitation.organization,
         request=request,
-        detail={"email": invitation.email},
     )
     _send_on_commit(invitation)
     return invitation
@@ -315,9 +330,17 @@ def invitation_resend(
 
 @transaction.atomic
 def invitation_revoke(
-    invitation: Invitation, actor: Any, request: HttpRequest | None = None
+    invitation: Invitation, actor: "User", request: HttpRequest | None = None
 ) -> Invitation:
     _require_admin(actor, invitation.organization)
+    return invitation_withdraw(invitation, actor, request)
+
+
+@transaction.atomic
+def invitation_withdraw(
+    invitation: Invitation, actor: Any, request: HttpRequest | None = None
+) -> Invitation:
+    """``invitation_revoke`` for a caller whose own gate authorized it (an HR feed's leaver)."""
     invitation = _lock_invitation(invitation)
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
         raise _closed_error(invitation)
@@ -329,12 +352,11 @@ def invitation_revoke(
         invitation,
         organization=invitation.organization,
         request=request,
-        detail={"email": invitation.email},
     )
     return invitation
 
 
-def _require_invitee(invitation: Invitation, user: Any, request: HttpRequest | None) -> None:
+def _require_invitee(invitation: Invitation, user: "User", request: HttpRequest | None) -> None:
     if is_invitee(user, invitation):
         return
     # Recorded outside any transaction that the refusal would roll back.
@@ -353,7 +375,7 @@ def _require_invitee(invitation: Invitation, user: Any, request: HttpRequest | N
 
 
 def invitation_accept(
-    invitation: Invitation, user: Any, request: HttpRequest | None = None
+    invitation: Invitation, user: "User", request: HttpRequest | None = None
 ) -> Membership:
     """Join the organization with the invited roles (added to any the person already holds).
 
@@ -406,7 +428,7 @@ def invitation_accept(
 
 
 def invitation_decline(
-    invitation: Invitation, user: Any, request: HttpRequest | None = None
+    invitation: Invitation, user: "User", request: HttpRequest | None = None
 ) -> Invitation:
     """The invitee says no: the invitation closes like a revoked one."""
     _require_invitee(invitation, user, request)
@@ -433,7 +455,7 @@ def invitation_decline(
 def membership_set_roles(
     membership: Membership,
     roles: Iterable[str],
-    actor: Any,
+    actor: "User",
     request: HttpRequest | None = None,
 ) -> Membership:
     """Replace a member's roles. The organization's last admin cannot lose the admin role."""
@@ -460,14 +482,15 @@ def membership_set_roles(
         membership,
         organization=membership.organization,
         request=request,
-        detail={"user": membership.user.email, "before": before, "after": after},
+        subject=membership.user,
+        detail={"before": before, "after": after},
     )
     return membership
 
 
 @transaction.atomic
 def membership_remove(
-    membership: Membership, actor: Any, request: HttpRequest | None = None
+    membership: Membership, actor: "User", request: HttpRequest | None = None
 ) -> None:
     """Remove a member (admins) or leave (the member). The last admin cannot go."""
     leaving = membership.user_id == actor.pk
@@ -487,6 +510,7 @@ def membership_remove(
         membership,
         organization=membership.organization,
         request=request,
-        detail={"user": membership.user.email, "roles": membership.roles, "left": leaving},
+        subject=membership.user,
+        detail={"roles": membership.roles, "left": leaving},
     )
     membership.delete()

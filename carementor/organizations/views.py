@@ -483,7 +483,7 @@ def _invitation_page(request: HttpRequest, invitation: Invitation) -> HttpRespon
             {"state": state, "invitation": invitation, "accepted_by_me": mine},
             status=200 if mine else 410,
         )
-    if not signed_in:
+    if not user.is_authenticated:
         return render(
             request, "organizations/invitation.html", {"state": "sign_in", "invitation": invitation}
         )

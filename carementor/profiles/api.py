@@ -12,9 +12,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictInt
 
 from carementor.accounts.models import User
 from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorOut
+from carementor.lib.paging import MAX_PAGE
+from carementor.lib.text import Name, Text
 from carementor.lib.timezones import timezone_names
 from carementor.profiles.competency_forms import BaseCompetencyFormSet, competency_formset
 from carementor.profiles.completeness import profile_missing
@@ -40,6 +43,7 @@ from carementor.profiles.models import (
     Visibility,
 )
 from carementor.profiles.permissions import get_conflict_for, get_profile_for
+from carementor.profiles.pickers import VOCABULARIES
 from carementor.profiles.services import (
     conflict_declare,
     conflict_withdraw,
@@ -122,34 +126,37 @@ class MyProfileOut(ProfileOut):
 
 
 class ProfileIn(Schema):
-    """A whole profile for PUT (omitted fields are reset); for PATCH, only what you send."""
+    """A whole profile for PUT (omitted fields are reset); for PATCH, only what you send.
+    Types are strict: "5" is not a number and 5 is not a text."""
 
-    full_name: str = ""
-    timezone: str = Field("UTC", description="An IANA timezone, see /vocabularies/timezones.")
-    headline: str = ""
-    bio: str = ""
-    profession: str | None = Field(None, description="Profession code.")
-    career_stage: str | None = Field(None, description="Career stage code.")
-    specialties: list[str] = Field([], description="Specialty codes.")
-    years_in_practice: int | None = Field(None, description="0 to 70.")
-    workplace: str = ""
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code.")
-    region: str = ""
-    city: str = ""
-    languages: list[str] = Field([], description="ISO 639 codes.")
-    hours_per_month: int | None = Field(None, description="0 to 80.")
+    full_name: Name = ""
+    timezone: Text = Field("UTC", description="An IANA timezone, see /vocabularies/timezones.")
+    headline: Text = ""
+    bio: Text = ""
+    profession: Text | None = Field(None, description="Profession code.")
+    career_stage: Text | None = Field(None, description="Career stage code.")
+    specialties: list[Text] = Field([], description="Specialty codes.")
+    years_in_practice: StrictInt | None = Field(None, description="0 to 70.")
+    workplace: Text = ""
+    country: Text | None = Field(None, description="ISO 3166-1 alpha-2 code.")
+    region: Text = ""
+    city: Text = ""
+    languages: list[Text] = Field([], description="ISO 639 codes.")
+    hours_per_month: StrictInt | None = Field(None, description="0 to 80.")
     preferred_slots: list[Slot] = []
     shift_pattern: ShiftPattern | None = None
     meeting_formats: list[MeetingFormat] = []
     competencies: list[CompetencyLevelSchema] = Field(
         [], description="Replaces all competency rows."
     )
-    goals: str = ""
-    interests: str = ""
+    goals: Text = ""
+    interests: Text = ""
     roles_offered: list[MentoringRole] = []
     roles_sought: list[MentoringRole] = []
-    mentoring_capacity: int = Field(0, description="0 to 50; above 0 needs a role offered.")
-    supervisor_email: str | None = Field(None, description="A member of one of your organizations.")
+    mentoring_capacity: StrictInt = Field(0, description="0 to 50; above 0 needs a role offered.")
+    supervisor_email: Text | None = Field(
+        None, description="A member of one of your organizations."
+    )
     visibility: Visibility = Visibility.ORGANIZATION
 
 
@@ -180,7 +187,7 @@ class DirectoryFilters(Schema):
     specialty: str = Field("", description="Specialty code.")
     language: str = Field("", description="ISO 639 code.")
     organization: str = Field("", description="Code of one of your organizations.")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class ConflictIn(Schema):
@@ -510,9 +517,11 @@ def vocabulary_career_stages(request: HttpRequest) -> QuerySet[CareerStage]:
     summary="Specialties (NUCC codes where one exists)",
 )
 def vocabulary_specialties(
-    request: HttpRequest, profession_group: str = ""
+    request: HttpRequest, profession_group: str = "", q: str = ""
 ) -> list[dict[str, Any]]:
     specialties = Specialty.objects.select_related("parent")
+    if q.strip():
+        specialties = VOCABULARIES["specialties"].search(q).select_related("parent")
     if profession_group:
         specialties = specialties.filter(profession_group=profession_group)
     return [
@@ -539,15 +548,18 @@ def vocabulary_competencies(request: HttpRequest) -> QuerySet[Competency]:
 @vocabularies.get(
     "/languages", response={200: list[LanguageOut], **READ_ERRORS}, summary="Languages (ISO 639)"
 )
-def vocabulary_languages(request: HttpRequest) -> QuerySet[Language]:
-    return Language.objects.all()
+def vocabulary_languages(request: HttpRequest, q: str = "") -> QuerySet[Language]:
+    """All languages, or with ``q`` those whose name, own name or code matches (the
+    profile editor's picker asks the same)."""
+    return VOCABULARIES["languages"].search(q) if q.strip() else Language.objects.all()
 
 
 @vocabularies.get(
     "/countries", response={200: list[CountryOut], **READ_ERRORS}, summary="Countries (ISO 3166-1)"
 )
-def vocabulary_countries(request: HttpRequest) -> QuerySet[Country]:
-    return Country.objects.all()
+def vocabulary_countries(request: HttpRequest, q: str = "") -> QuerySet[Country]:
+    """All countries, or with ``q`` those whose name or code matches."""
+    return VOCABULARIES["countries"].search(q) if q.strip() else Country.objects.all()
 
 
 @vocabularies.get(

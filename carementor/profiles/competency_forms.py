@@ -78,6 +78,14 @@ class CompetencyLevelForm(forms.Form):
     def domain_label(self) -> str:
         return competency_domain_label(self.competency_obj) if self.competency_obj else ""
 
+    def domain_key(self) -> str:
+        """The group's key in URLs: one for all digital health, else the domain slug."""
+        if self.competency_obj is None:
+            return "other"
+        return (
+            "digital" if self.competency_obj.is_digital else self.competency_obj.domain or "other"
+        )
+
 
 class BaseCompetencyFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
     def clean(self) -> None:
@@ -114,21 +122,26 @@ class BaseCompetencyFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         the page stays short on a phone.
         """
         groups: dict[str, list[CompetencyLevelForm]] = {}
+        labels: dict[str, str] = {}
         for form in self.forms:
-            groups.setdefault(form.domain_label() or str(_("Other")), []).append(form)
-        digital = str(competency_domain_label(Competency(is_digital=True)))
+            key = form.domain_key()
+            groups.setdefault(key, []).append(form)
+            labels.setdefault(key, form.domain_label() or str(_("Other")))
         result = []
-        for label in sorted(groups, key=lambda label: (label != digital, label)):
-            rows = groups[label]
+        for key in sorted(groups, key=lambda key: (key != "digital", labels[key])):
+            rows = groups[key]
             rated = sum(1 for row in rows if row["level"].value() not in (None, ""))
             has_errors = any(row.errors for row in rows) if self.is_bound else False
             result.append(
-                CompetencyGroup(label, rows, rated, label == digital or bool(rated) or has_errors)
+                CompetencyGroup(
+                    key, labels[key], rows, rated, key == "digital" or bool(rated) or has_errors
+                )
             )
         return result
 
 
 class CompetencyGroup(NamedTuple):
+    key: str
     label: str
     rows: list[CompetencyLevelForm]
     rated: int

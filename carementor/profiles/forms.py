@@ -10,9 +10,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.boundfield import BoundField
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from carementor.accounts.models import User
+from carementor.lib.text import clean_name
 from carementor.lib.timezones import validate_timezone
 from carementor.organizations.models import Membership, Organization
 from carementor.profiles.labels import grouped_specialty_choices
@@ -29,6 +31,7 @@ from carementor.profiles.models import (
     Specialty,
     Visibility,
 )
+from carementor.profiles.roles import role_choices_defined
 from carementor.profiles.services import ProfileData
 
 NO_ROLES_OFFERED = _(
@@ -80,6 +83,7 @@ def _checkboxes(choices: Any, label: Any, **kwargs: Any) -> forms.MultipleChoice
 
 def _text(label: Any, max_length: int, *, long: bool = False, **kwargs: Any) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": 4}) if long else None
+    # NUL and other control characters: refused by every CharField (carementor.lib.text).
     return forms.CharField(
         label=label, max_length=max_length, required=False, widget=widget, **kwargs
     )
@@ -134,7 +138,12 @@ def colleagues_of(user: User) -> "Any":
 
 
 class ProfileForm(forms.Form):
-    full_name = _text(_("Full name"), 150, help_text=_("As colleagues know you, with a title."))
+    full_name = _text(
+        _("Full name"),
+        150,
+        help_text=_("As colleagues know you, with a title."),
+        validators=[clean_name],
+    )
     headline = _text(
         _("Headline"),
         160,
@@ -173,7 +182,17 @@ class ProfileForm(forms.Form):
         max_length=64,
         validators=[validate_timezone],
         help_text=_("Type a city such as Asia/Kolkata or Europe/London."),
-        widget=forms.TextInput(attrs={"list": "timezone-options", "autocomplete": "off"}),
+        # The 600 suggestions arrive when the field is first focused, not with the page.
+        widget=forms.TextInput(
+            attrs={
+                "list": "timezone-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("profiles:timezones"),
+                "hx-trigger": "focus once",
+                "hx-target": "#timezone-options",
+                "hx-swap": "outerHTML",
+            }
+        ),
         error_messages={"required": _("Choose your timezone.")},
     )
 
@@ -199,8 +218,9 @@ class ProfileForm(forms.Form):
     )
     interests = _text(_("Interests"), 2000, long=True)
 
-    roles_offered = _checkboxes(MentoringRole.choices, _("Roles I offer"))
-    roles_sought = _checkboxes(MentoringRole.choices, _("Roles I am looking for"))
+    # Each role with its definition (profiles.roles), as everywhere a role is chosen.
+    roles_offered = _checkboxes(role_choices_defined, _("Roles I offer"))
+    roles_sought = _checkboxes(role_choices_defined, _("Roles I am looking for"))
     mentoring_capacity = forms.IntegerField(
         label=_("How many people you can mentor at once"),
         required=False,

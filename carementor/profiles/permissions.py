@@ -1,13 +1,16 @@
 """The access gates for profiles and declared conflicts, shared by pages and the API."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 
 from carementor.profiles.models import ConflictOfInterest, Profile
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-def get_profile_for(user: Any, code: str, *, write: bool = False) -> Profile:
+
+def get_profile_for(user: "User", code: str, *, write: bool = False) -> Profile:
     """The profile with this code if the user may see it (or, with write, is its owner).
 
     Missing and not-visible profiles are the same 404, so a code reveals nothing.
@@ -23,7 +26,7 @@ def get_profile_for(user: Any, code: str, *, write: bool = False) -> Profile:
     return profile
 
 
-def get_conflict_for(user: Any, code: str) -> ConflictOfInterest:
+def get_conflict_for(user: "User", code: str) -> ConflictOfInterest:
     """A conflict the user declared; everyone else's are as good as missing."""
     conflict = (
         ConflictOfInterest.objects.select_related("profile")

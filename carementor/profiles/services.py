@@ -25,9 +25,11 @@ from carementor.profiles.models import (
 MAX_CONFLICTS = 100
 
 
-def profile_for(user: Any) -> Profile:
+def profile_for(user: "User") -> Profile:
     """The person's own profile, created empty on first use."""
     profile, _created = Profile.objects.get_or_create(user=user)
+    if getattr(user, "pk", None) == profile.user_id:
+        profile.user = user  # the caller's object: reading profile.user asks nothing
     return profile
 
 

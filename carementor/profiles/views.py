@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +25,7 @@ from carementor.profiles.forms import (
 from carementor.profiles.labels import grouped_competency_levels
 from carementor.profiles.models import ConflictOfInterest, Profile
 from carementor.profiles.permissions import get_conflict_for, get_profile_for
+from carementor.profiles.pickers import VOCABULARIES, options_context, use_pickers
 from carementor.profiles.services import (
     conflict_declare,
     conflict_withdraw,
@@ -48,7 +49,10 @@ def _edit_page(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    form.group_specialties()
+    if request.GET.get("full"):
+        form.group_specialties()  # the plain selects, for browsers without JavaScript
+    else:
+        use_pickers(form)
     percent, missing = profile_missing(profile)
     return render(
         request,
@@ -59,7 +63,9 @@ def _edit_page(
             "formset": formset,
             "percent": percent,
             "missing": missing,
-            "timezones": timezone_names(),
+            # With JavaScript, folded competency groups load when opened; without, this
+            # link-chosen group is rendered open.
+            "show_group": request.GET.get("group", ""),
             "conflict_count": ConflictOfInterest.objects.filter(profile=profile).count(),
         },
         status=status,
@@ -83,6 +89,47 @@ def edit(request: AuthedRequest) -> HttpResponse:
         return _edit_page(request, profile, form, formset, status=422)
     form = ProfileForm(initial=profile_form_initial(profile), user=request.user)
     return _edit_page(request, profile, form, competency_formset(profile))
+
+
+@login_required
+@require_GET
+def competency_group(request: AuthedRequest, key: str) -> HttpResponse:
+    """One folded group of the competency grid, fetched when the person opens it (htmx).
+
+    Folded groups hold no rating, so the page can leave their selects out: posting only the
+    hidden competency codes means "not rated", which is what they already are.
+    """
+    formset = competency_formset(_own_profile(request))
+    for group in formset.groups():
+        if group.key == key:
+            return render(request, "profiles/edit.html#competency-rows", {"group": group})
+    return HttpResponseBadRequest(_("Unknown group."))
+
+
+@login_required
+@require_GET
+def options(request: AuthedRequest, vocabulary: str) -> HttpResponse:
+    """Options of a searchable picker matching what was typed, after the chosen ones (htmx).
+
+    The picker sends its search text (``q``) and its ticked boxes, so the answer keeps every
+    choice while offering at most 20 matches.
+    """
+    found = VOCABULARIES.get(vocabulary)
+    if found is None:
+        raise Http404
+    context = options_context(found, request.GET.getlist(found.field), request.GET.get("q", ""))
+    return render(request, "profiles/widgets/picker_options.html", context)
+
+
+@login_required
+@require_GET
+def timezones(request: AuthedRequest) -> HttpResponse:
+    """The timezone suggestions, fetched when the field is first focused (htmx)."""
+    response = render(
+        request, "profiles/edit.html#timezone-options", {"timezones": timezone_names()}
+    )
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required

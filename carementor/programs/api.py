@@ -8,12 +8,12 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from carementor.accounts.models import User
-from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError
+from carementor.lib.api_errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorOut
 from carementor.matching import services as matching
 from carementor.matching.api import router as matching_router
+from carementor.matching.mentorships_bridge import roles_at_limit
 from carementor.matching.models import MatchRequest
 from carementor.matching.permissions import get_request_for
-from carementor.matching.services import MatchError
 from carementor.matching.suggestions import mentor_enrollments, suggest
 from carementor.organizations.permissions import get_organization_for
 from carementor.programs import imports, services
@@ -29,7 +29,7 @@ from carementor.programs.permissions import (
 from carementor.programs.schemas import (
     ApplyIn,
     CapacityIn,
-    DecideIn,
+    EnrollmentDecideIn,
     EnrollmentOut,
     EnrollmentPageOut,
     ImportOut,
@@ -57,11 +57,6 @@ router.add_router("", matching_router)  # runs, proposals, pair rules, manual pa
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _fail(exc: ProgramError | MatchError) -> ApiError:
-    status = getattr(exc, "status", 409 if exc.code in ("duplicate", "status", "closed") else 422)
-    return ApiError(status, exc.message, exc.code)
 
 
 def program_out(p: Program) -> dict[str, Any]:
@@ -142,12 +137,9 @@ def create_program(request: HttpRequest, org: str, payload: ProgramIn) -> Status
             data["weights"] = validate_weights(data["weights"])
         except Exception as exc:
             raise ApiError(422, "These weights are not valid.", "weights") from exc
-    try:
-        program = services.program_create(
-            organization=organization, actor=_user(request), data=data, template=payload.template
-        )
-    except ProgramError as exc:
-        raise _fail(exc) from exc
+    program = services.program_create(
+        organization=organization, actor=_user(request), data=data, template=payload.template
+    )
     return Status(201, program_out(program))
 
 
@@ -188,10 +180,7 @@ def act_on_request(
     }
     if action not in calls:
         raise ApiError(404, "Unknown action.", "not_found")
-    try:
-        calls[action]()
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    calls[action]()
     match_request.refresh_from_db()
     return request_out(match_request)
 
@@ -210,10 +199,7 @@ def update_program(request: HttpRequest, code: str, payload: ProgramUpdateIn) ->
             data["weights"] = validate_weights(data["weights"])
         except Exception as exc:
             raise ApiError(422, "These weights are not valid.", "weights") from exc
-    try:
-        program = services.program_update(program=program, actor=_user(request), data=data)
-    except ProgramError as exc:
-        raise _fail(exc) from exc
+    program = services.program_update(program=program, actor=_user(request), data=data)
     program.refresh_from_db()
     return program_out(program)
 
@@ -233,12 +219,9 @@ def set_status(request: HttpRequest, code: str, payload: StatusIn) -> dict[str, 
 @router.post("/{code}/enrollments", response={201: EnrollmentOut, **WRITE_ERRORS})
 def apply(request: HttpRequest, code: str, payload: ApplyIn) -> Status:
     program = get_program_for(_user(request), code)
-    try:
-        enrollment = services.enrollment_apply(
-            program=program, user=_user(request), role=payload.role, answers=payload.answers
-        )
-    except ProgramError as exc:
-        raise _fail(exc) from exc
+    enrollment = services.enrollment_apply(
+        program=program, user=_user(request), role=payload.role, answers=payload.answers
+    )
     return Status(201, enrollment_out(enrollment))
 
 
@@ -250,7 +233,7 @@ def list_enrollments(request: HttpRequest, code: str, params: Query[PageParams])
 
 
 @router.post("/enrollments/{code}/decide", response={200: EnrollmentOut, **WRITE_ERRORS})
-def decide(request: HttpRequest, code: str, payload: DecideIn) -> dict[str, Any]:
+def decide(request: HttpRequest, code: str, payload: EnrollmentDecideIn) -> dict[str, Any]:
     enrollment = get_enrollment_for(_user(request), code, manage=True)
     try:
         enrollment = services.enrollment_decide(
@@ -279,7 +262,7 @@ def withdraw(request: HttpRequest, code: str) -> dict[str, Any]:
     return enrollment_out(services.enrollment_withdraw(enrollment=enrollment, actor=_user(request)))
 
 
-@router.post("/{code}/imports", response={201: ImportOut, **WRITE_ERRORS})
+@router.post("/{code}/imports", response={201: ImportOut, **WRITE_ERRORS, 413: ErrorOut})
 def import_preview(request: HttpRequest, code: str, file: File[UploadedFile]) -> Status:
     """Dry run: parse the CSV/XLSX and report per-line errors; nothing is enrolled yet."""
     program = get_program_for(_user(request), code, manage=True)
@@ -291,20 +274,36 @@ def import_preview(request: HttpRequest, code: str, file: File[UploadedFile]) ->
             content=file.read(imports.MAX_BYTES + 1),
         )
     except ProgramError as exc:
-        raise ApiError(422, exc.message, exc.code) from exc
+        raise ApiError(413 if exc.code == "too_large" else 422, exc.message, exc.code) from exc
     return Status(201, batch)
 
 
-@router.post("/{code}/imports/{batch}/apply", response={200: ImportOut, **WRITE_ERRORS})
-def import_apply(request: HttpRequest, code: str, batch: str) -> ImportBatch:
+def _batch_for(request: HttpRequest, code: str, batch: str) -> ImportBatch:
     program = get_program_for(_user(request), code, manage=True)
     found = ImportBatch.objects.filter(program=program, code=batch).first()
     if found is None:
         raise ApiError(404, "Not found.", "not_found")
+    return found
+
+
+@router.get("/{code}/imports/{batch}", response={200: ImportOut, **READ_ERRORS})
+def import_detail(request: HttpRequest, code: str, batch: str) -> ImportBatch:
+    """An import's preview, or its progress while it is applied in the background."""
+    return _batch_for(request, code, batch)
+
+
+@router.post(
+    "/{code}/imports/{batch}/apply", response={200: ImportOut, 202: ImportOut, **WRITE_ERRORS}
+)
+def import_apply(request: HttpRequest, code: str, batch: str) -> Status:
+    """Apply a previewed import: 200 when done in the request; 202 when a large import was
+    queued, then read its progress from GET. Applying a failed import again resumes it."""
+    found = _batch_for(request, code, batch)
     try:
-        return imports.import_apply(batch=found, actor=_user(request))
+        applied = imports.import_apply(batch=found, actor=_user(request))
     except ProgramError as exc:
         raise ApiError(409, exc.message, exc.code) from exc
+    return Status(202 if applied.is_working else 200, applied)
 
 
 @router.get("/{code}/suggestions", response={200: list[SuggestionOut], **READ_ERRORS})
@@ -312,6 +311,11 @@ def suggestions(
     request: HttpRequest, code: str, filters: Query[SuggestionFilters]
 ) -> list[dict[str, Any]]:
     program = get_program_for(_user(request), code)
+    # A mentee at their limit in every role the programme offers is offered nobody more.
+    full = set(roles_at_limit(program, _user(request)))
+    wanted = filters.role or ""
+    if full >= set(program.roles or ["mentor"]) or wanted in full:
+        return []
     found = suggest(
         program,
         _user(request),
@@ -347,14 +351,11 @@ def send_request(request: HttpRequest, code: str, payload: RequestIn) -> Status:
     mentor = User.objects.filter(code=payload.mentor).first()
     if mentor is None:
         raise ApiError(404, "Not found.", "not_found")
-    try:
-        created = matching.request_send(
-            program=program,
-            mentee=_user(request),
-            mentor=mentor,
-            note=payload.note,
-            role=payload.role,
-        )
-    except MatchError as exc:
-        raise _fail(exc) from exc
+    created = matching.request_send(
+        program=program,
+        mentee=_user(request),
+        mentor=mentor,
+        note=payload.note,
+        role=payload.role,
+    )
     return Status(201, request_out(created))

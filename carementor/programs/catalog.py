@@ -101,7 +101,7 @@ TEMPLATES: dict[str, ProgramTemplate] = {
             matching_mode=MatchingMode.SELF,
             roles=["mentor", "sponsor", "advisor"],
             questions=[
-                {"prompt": str(_("What do you most want from this programme?")), "kind": "text"},
+                {"prompt": _("What do you most want from this programme?"), "kind": "text"},
             ],
         ),
         ProgramTemplate(
@@ -134,11 +134,11 @@ TEMPLATES: dict[str, ProgramTemplate] = {
             weights={"competency": 0.30, "specialty": 0.10, "goals": 0.15, "schedule": 0.15},
             questions=[
                 {
-                    "prompt": str(_("Which tools do you use every day at work?")),
+                    "prompt": _("Which tools do you use every day at work?"),
                     "kind": "text",
                 },
                 {
-                    "prompt": str(_("Are you willing to coach someone more senior than you?")),
+                    "prompt": _("Are you willing to coach someone more senior than you?"),
                     "kind": "yes_no",
                     "for_role": "mentor",
                 },

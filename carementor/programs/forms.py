@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carementor.matching.engine import Weights
 from carementor.profiles.models import MentoringRole
+from carementor.profiles.roles import role_choices_defined
 from carementor.programs.models import Enrollment, EnrollmentQuestion, Program
 
 
@@ -25,7 +26,7 @@ def validate_weights(value: Any) -> dict[str, float]:
 class ProgramForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Relationship roles offered"),
-        choices=MentoringRole.choices,
+        choices=role_choices_defined,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -45,6 +46,7 @@ class ProgramForm(forms.ModelForm):
             "eligible_career_stages",
             "focus_competencies",
             "roles",
+            "role_limits",
             "matching_mode",
             "verification_kind",
             "default_mentor_capacity",
@@ -67,7 +69,27 @@ class ProgramForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "agreement_template": forms.Textarea(attrs={"rows": 10}),
             "weights": forms.Textarea(attrs={"rows": 3}),
+            "role_limits": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "role_limits": _(
+                'For example {"coach": 2, "peer": 3}. Roles not named: one at a time.'
+            ),
+        }
+
+    def clean_role_limits(self) -> dict[str, int]:
+        value = self.cleaned_data.get("role_limits")
+        if value in (None, ""):
+            return {}
+        if not isinstance(value, dict) or any(k not in MentoringRole.values for k in value):
+            raise forms.ValidationError(_("Give an object of role names to numbers."))
+        try:
+            limits = {k: int(v) for k, v in value.items()}
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(_("Each limit must be a whole number.")) from exc
+        if any(v < 1 or v > 20 for v in limits.values()):
+            raise forms.ValidationError(_("Each limit must be between 1 and 20."))
+        return limits
 
     def clean_weights(self) -> dict[str, float]:
         return validate_weights(self.cleaned_data.get("weights"))

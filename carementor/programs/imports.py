@@ -1,5 +1,9 @@
 """Bulk enrolment from a spreadsheet: parse, preview (dry run), apply, report.
 
+The preview is read in the request (the file is bounded); applying up to ``INLINE_APPLY`` rows
+happens in the request too, a larger import in the background (`tasks.apply_import`) in
+chunks that write their progress on the batch's row.
+
 Columns (header row, any order, case-insensitive): ``email`` (required), ``role`` (mentor,
 mentee or both; default mentee), ``capacity`` (mentors only, optional). Each person must
 already be a member of the programme's organization or a partner organization: imports
@@ -8,6 +12,7 @@ enrol people, they never create accounts.
 
 import csv
 import io
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,45 +23,26 @@ from django.utils.translation import gettext as _
 
 from carementor.accounts.models import User
 from carementor.audit.services import record
+from carementor.lib import tabular
+from carementor.lib.spreadsheet import safe_row
 from carementor.organizations.models import Membership
 from carementor.programs.models import Enrollment, ImportBatch, Program
 from carementor.programs.services import ProgramError, enrollment_add
 
+log = logging.getLogger(__name__)
+
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
-XLSX_MAGIC = b"PK\x03\x04"
+LIMITS = tabular.Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_columns=50, max_cell=320)
+INLINE_APPLY = 200  # rows applied in the request; a larger import goes to the task queue
+CHUNK = 100  # rows applied per transaction (and per progress step)
 
 
 def _read_table(filename: str, content: bytes) -> list[list[str]]:
-    if len(content) > MAX_BYTES:
-        raise ProgramError(_("The file is larger than 5 MB."), "too_large")
-    if filename.lower().endswith(".xlsx") or content.startswith(XLSX_MAGIC):
-        return _read_xlsx(content)
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ProgramError(_("Save the CSV file as UTF-8 and try again."), "encoding") from exc
-    try:
-        return list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise ProgramError(_("This is not a readable CSV file."), "format") from exc
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ProgramError(_("This is not a readable Excel (.xlsx) file."), "format") from exc
-    sheet = book.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else str(v).strip() for v in values])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    book.close()
-    return rows
+        return tabular.read_table(filename, content, LIMITS)
+    except tabular.TableError as exc:
+        raise ProgramError(exc.message, exc.code) from exc
 
 
 def parse(
@@ -69,8 +55,6 @@ def parse(
     header = [h.strip().lower() for h in table[0]]
     if "email" not in header:
         raise ProgramError(_("The first row must name the columns, including “email”."), "header")
-    if len(table) - 1 > MAX_ROWS:
-        raise ProgramError(_("Import at most %d people at a time.") % MAX_ROWS, "too_many")
     col: dict[str, int] = {
         name: header.index(name) for name in ("email", "role", "capacity") if name in header
     }
@@ -137,7 +121,7 @@ def parse(
 
 
 @transaction.atomic
-def import_preview(*, program: Program, actor: Any, filename: str, content: bytes) -> ImportBatch:
+def import_preview(*, program: Program, actor: User, filename: str, content: bytes) -> ImportBatch:
     rows, errors = parse(program, filename, content)
     batch = ImportBatch.objects.create(
         program=program,
@@ -156,37 +140,114 @@ def import_preview(*, program: Program, actor: Any, filename: str, content: byte
     return batch
 
 
+def import_apply(*, batch: ImportBatch, actor: User) -> ImportBatch:
+    """Apply a previewed import: now when small, else in the background with progress.
+
+    Applying a failed import again resumes after the rows already applied."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == ImportBatch.Status.APPLIED:
+            raise ProgramError(_("This import has already been applied."), "applied")
+        if batch.is_working:
+            raise ProgramError(_("This import is already being applied."), "busy")
+        if batch.status == ImportBatch.Status.PREVIEWED:
+            batch.progress_done, batch.report = 0, {"created": 0, "updated": 0}
+        batch.status = ImportBatch.Status.QUEUED
+        batch.applied_by = actor
+        batch.progress_total = len(batch.rows)
+        batch.error = ""
+        batch.save(
+            update_fields=[
+                "status",
+                "applied_by",
+                "progress_done",
+                "progress_total",
+                "report",
+                "error",
+            ]
+        )
+        if batch.progress_total > INLINE_APPLY:
+            from carementor.programs.tasks import apply_import
+
+            batch_id = batch.pk
+            transaction.on_commit(lambda: apply_import.enqueue(batch_id))
+            return batch
+    import_execute(batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def import_execute(batch_id: int, resume: bool = False) -> None:
+    """Apply a queued import chunk by chunk. Safe to run twice: only a queued batch is picked
+    up, or, when the queue retries a task whose worker died (``resume``), the batch that worker
+    left applying; each chunk commits with the progress that skips it next time."""
+    claimable = [ImportBatch.Status.QUEUED, *([ImportBatch.Status.APPLYING] if resume else [])]
+    claimed = ImportBatch.objects.filter(pk=batch_id, status__in=claimable).update(
+        status=ImportBatch.Status.APPLYING
+    )
+    if not claimed:
+        return
+    try:
+        while _apply_chunk(batch_id):
+            pass
+    except Exception as exc:  # a background job must leave the row in a final state
+        log.exception("import %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportBatch.Status.FAILED, error=str(exc)[:500]
+        )
+        return
+    with transaction.atomic():
+        batch = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .select_related("program__organization", "applied_by")
+            .get(pk=batch_id)
+        )
+        batch.status = ImportBatch.Status.APPLIED
+        batch.applied_at = timezone.now()
+        batch.report = {**batch.report, "skipped": len(batch.errors)}
+        batch.save(update_fields=["status", "applied_at", "report"])
+        record(
+            batch.applied_by,
+            "program.import_applied",
+            batch.program,
+            organization=batch.program.organization,
+            detail={"batch": batch.code, **batch.report},
+        )
+
+
 @transaction.atomic
-def import_apply(*, batch: ImportBatch, actor: Any) -> ImportBatch:
-    batch = ImportBatch.objects.select_for_update().select_related("program").get(pk=batch.pk)
-    if batch.status == ImportBatch.Status.APPLIED:
-        raise ProgramError(_("This import has already been applied."), "applied")
-    program = batch.program
-    users = {
-        u.email.lower(): u for u in User.objects.filter(email__in=[r["email"] for r in batch.rows])
-    }
+def _apply_chunk(batch_id: int) -> bool:
+    """Apply the next CHUNK rows and advance the progress with them; False when none is left."""
+    batch = (
+        ImportBatch.objects.select_for_update(of=("self",))
+        .select_related("program__organization", "applied_by")
+        .get(pk=batch_id)
+    )
+    rows = batch.rows[batch.progress_done : batch.progress_done + CHUNK]
+    if batch.status != ImportBatch.Status.APPLYING or not rows:
+        return False
+    users = {u.email.lower(): u for u in User.objects.filter(email__in=[r["email"] for r in rows])}
     created = updated = 0
-    for row in batch.rows:
+    for row in rows:
         user = users.get(row["email"])
-        if user is None:
+        if user is None:  # the account was deleted since the preview
             continue
         _enrollment, was_created = enrollment_add(
-            program=program, actor=actor, user=user, role=row["role"], capacity=row["capacity"]
+            program=batch.program,
+            actor=batch.applied_by,
+            user=user,
+            role=row["role"],
+            capacity=row["capacity"],
         )
         created += was_created
         updated += not was_created
-    batch.status = ImportBatch.Status.APPLIED
-    batch.applied_at = timezone.now()
-    batch.report = {"created": created, "updated": updated, "skipped": len(batch.errors)}
-    batch.save(update_fields=["status", "applied_at", "report"])
-    record(
-        actor,
-        "program.import_applied",
-        program,
-        organization=program.organization,
-        detail={"batch": batch.code, **batch.report},
-    )
-    return batch
+    batch.progress_done += len(rows)
+    batch.report = {
+        "created": batch.report.get("created", 0) + created,
+        "updated": batch.report.get("updated", 0) + updated,
+    }
+    batch.save(update_fields=["progress_done", "report"])
+    return True
 
 
 def export_csv(enrollments: Any) -> str:
@@ -195,19 +256,16 @@ def export_csv(enrollments: Any) -> str:
     writer.writerow(["email", "full_name", "role", "status", "capacity", "seats_taken", "applied"])
     for e in enrollments:
         writer.writerow(
-            [
-                e.user.email,
-                _safe(e.user.full_name),
-                e.role,
-                e.status,
-                e.capacity,
-                e.seats_taken,
-                e.created_at.date().isoformat(),
-            ]
+            safe_row(
+                [
+                    e.user.email,
+                    e.user.full_name,
+                    e.role,
+                    e.status,
+                    e.capacity,
+                    e.seats_taken,
+                    e.created_at.date().isoformat(),
+                ]
+            )
         )
     return out.getvalue()
-
-
-def _safe(value: str) -> str:
-    # Spreadsheet formula injection: a leading = + - @ would run as a formula in Excel.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

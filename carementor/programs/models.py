@@ -102,6 +102,10 @@ class Program(models.Model):
         blank=True,
         help_text=_("Which of mentor, coach, advisor, sponsor, peer this programme pairs."),
     )
+    # {"coach": 2}: open relationships of a role one mentee may hold at once; absent roles: 1.
+    role_limits = models.JSONField(
+        _("relationships of each role a mentee may hold at once"), default=dict, blank=True
+    )
 
     matching_mode = models.CharField(
         _("matching mode"), max_length=20, choices=MatchingMode.choices, default=MatchingMode.SELF
@@ -305,11 +309,15 @@ class Enrollment(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One upload of participants: previewed (dry run), then applied, with its report."""
+    """One upload of participants: previewed (dry run), then applied (in the background when
+    large, with progress), with its report."""
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Queued")
+        APPLYING = "applying", _("Applying")
         APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
 
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="imports")
@@ -322,10 +330,29 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     applied_at = models.DateTimeField(null=True, blank=True)
+    # Rows applied so far, advanced in the same transaction as their enrolments, so a resumed
+    # or repeated task starts after them and never applies a row twice.
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_working(self) -> bool:
+        """Being applied in the background; the page polls for progress."""
+        return self.status in (self.Status.QUEUED, self.Status.APPLYING)
+
+    @property
+    def percent_done(self) -> int:
+        if not self.progress_total:
+            return 100 if self.status == self.Status.APPLIED else 0
+        return min(100, round(100 * self.progress_done / self.progress_total))

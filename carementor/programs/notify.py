@@ -44,3 +44,29 @@ def tell(
             actor=actor,
             organization=organization,
         )
+
+
+def tell_many(
+    recipients: Iterable[Any],
+    kind: str,
+    title: Callable[[], str],
+    *,
+    url: str = "",
+    actor: Any = None,
+    organization: Any = None,
+) -> int:
+    """The same news to many people in a few statements: the title is rendered once per
+    language, the rows written in bulk (`notifications.services.notify_each`)."""
+    try:
+        from carementor.notifications.services import notify_each
+    except ImportError:
+        return 0
+    texts: dict[str, str] = {}
+    entries = []
+    for user in {u.pk: u for u in recipients if u is not None}.values():
+        language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = str(title())
+        entries.append((user, {"title": texts[language], "url": url}))
+    return notify_each(entries, kind, actor=actor, organization=organization)

@@ -4,49 +4,46 @@ Strangers get 404 whether or not the programme exists; so do members asking for 
 may not manage. A member who can see a programme but asks to manage it gets 403.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from carementor.organizations.models import Membership, Organization
+from carementor.organizations import roles
+from carementor.organizations.models import Organization
 from carementor.programs.models import Enrollment, Program
+
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
 VISIBLE_STATUSES = (Program.Status.PUBLISHED, Program.Status.CLOSED)
 
 
-def managed_organization_ids(user: Any) -> set[int]:
-    return set(
-        Membership.objects.filter(user=user)
-        .filter(Q(is_coordinator=True) | Q(is_admin=True))
-        .values_list("organization_id", flat=True)
-    )
+def managed_organization_ids(user: "User") -> set[int]:
+    # The roles are cached per person and replaced with every membership change.
+    return roles.managed_organization_ids(user)
 
 
-def member_organization_ids(user: Any) -> set[int]:
-    return set(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
+def member_organization_ids(user: "User") -> set[int]:
+    return roles.member_organization_ids(user)
 
 
-def can_manage(user: Any, program: Program) -> bool:
+def can_manage(user: "User", program: Program) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff:
         return True
-    return Membership.objects.filter(
-        Q(is_coordinator=True) | Q(is_admin=True),
-        user=user,
-        organization_id=program.organization_id,
-    ).exists()
+    return program.organization_id in roles.managed_organization_ids(user)
 
 
-def can_manage_organization(user: Any, organization: Organization) -> bool:
+def can_manage_organization(user: "User", organization: Organization) -> bool:
     if user.is_staff:
         return True
     return organization.pk in managed_organization_ids(user)
 
 
-def programs_visible_to(user: Any) -> "QuerySet[Program]":
+def programs_visible_to(user: "User") -> "QuerySet[Program]":
     """Programmes a person may see: published ones of their organizations (and partners'),
     and every programme of the organizations they manage."""
     if not getattr(user, "is_authenticated", False):
@@ -64,7 +61,7 @@ def programs_visible_to(user: Any) -> "QuerySet[Program]":
     ).distinct()
 
 
-def get_program_for(user: Any, code: str, *, manage: bool = False) -> Program:
+def get_program_for(user: "User", code: str, *, manage: bool = False) -> Program:
     program = (
         programs_visible_to(user).select_related("organization").filter(code=code).first()
         if getattr(user, "is_authenticated", False)
@@ -77,7 +74,7 @@ def get_program_for(user: Any, code: str, *, manage: bool = False) -> Program:
     return program
 
 
-def get_enrollment_for(user: Any, code: str, *, manage: bool = False) -> Enrollment:
+def get_enrollment_for(user: "User", code: str, *, manage: bool = False) -> Enrollment:
     """One's own enrolment, or any enrolment of a programme one manages."""
     if not getattr(user, "is_authenticated", False):
         raise Http404

@@ -2,20 +2,18 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
-
-class PageParams(Schema):
-    limit: int = Field(25, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+from carementor.lib.paging import PageParams as PageParams  # one shared definition
+from carementor.lib.text import Text
 
 
 class ProgramIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200)
-    template: str = ""
-    summary: str = Field("", max_length=4000)
+    name: Text = Field(..., min_length=1, max_length=200)
+    template: Text = ""
+    summary: Text = Field("", max_length=4000)
     format: (
         Literal[
             "one_to_one",
@@ -38,6 +36,14 @@ class ProgramIn(Schema):
     enrollment_opens_on: datetime.date | None = None
     enrollment_closes_on: datetime.date | None = None
     roles: list[Literal["mentor", "coach", "advisor", "sponsor", "peer"]] | None = None
+    # Open relationships of a role one mentee may hold at once (roles left out: one).
+    role_limits: (
+        dict[
+            Literal["mentor", "coach", "advisor", "sponsor", "peer"],
+            Annotated[int, Field(ge=1, le=20)],
+        ]
+        | None
+    ) = None
     matching_mode: Literal["self", "coordinator", "hybrid"] | None = None
     weights: dict[str, float] | None = None
     verification_kind: Literal["licence", "identity_employment", "by_profession"] | None = None
@@ -48,13 +54,13 @@ class ProgramIn(Schema):
     request_reminder_days: int | None = Field(None, ge=1, le=90)
     pause_after_ignored: int | None = Field(None, ge=1, le=20)
     meeting_cadence_days: int | None = Field(None, ge=1, le=365)
-    agreement_template: str | None = Field(None, max_length=20000)
+    agreement_template: Text | None = Field(None, max_length=20000)
     cpd_hours_mentee: Decimal | None = Field(None, ge=0, le=999)
     cpd_hours_mentor: Decimal | None = Field(None, ge=0, le=999)
 
 
 class ProgramUpdateIn(ProgramIn):
-    name: str | None = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
+    name: Text | None = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
 
 
 class ProgramOut(Schema):
@@ -71,6 +77,7 @@ class ProgramOut(Schema):
     enrollment_opens_on: datetime.date | None
     enrollment_closes_on: datetime.date | None
     roles: list[str]
+    role_limits: dict[str, int]
     matching_mode: str
     weights: dict[str, float]
     verification_kind: str
@@ -123,9 +130,9 @@ class EnrollmentPageOut(Schema):
     items: list[EnrollmentOut]
 
 
-class DecideIn(Schema):
+class EnrollmentDecideIn(Schema):
     status: Literal["approved", "waitlisted", "declined"]
-    note: str = Field("", max_length=500)
+    note: Text = Field("", max_length=500)
 
 
 class CapacityIn(Schema):
@@ -139,15 +146,18 @@ class ImportOut(Schema):
     rows: list[dict[str, Any]]
     errors: list[dict[str, Any]]
     report: dict[str, Any]
+    progress_done: int
+    progress_total: int
+    error: str
 
 
 class SuggestionFilters(Schema):
-    profession: str = ""
-    specialty: str = ""
-    language: str = ""
-    role: str = ""
-    format: str = ""
-    slot: str = ""
+    profession: Text = ""
+    specialty: Text = ""
+    language: Text = ""
+    role: Text = ""
+    format: Text = ""
+    slot: Text = ""
     limit: int = Field(10, ge=1, le=50)
 
 
@@ -170,13 +180,13 @@ class MarkIn(Schema):
 
 
 class RequestIn(Schema):
-    mentor: str = Field(..., description="The mentor's user code")
-    note: str = Field(..., min_length=1, max_length=2000)
+    mentor: Text = Field(..., description="The mentor's user code")
+    note: Text = Field(..., min_length=1, max_length=2000)
     role: Literal["mentor", "coach", "advisor", "sponsor", "peer"] = "mentor"
 
 
 class RequestActionIn(Schema):
-    text: str = Field("", max_length=2000)
+    text: Text = Field("", max_length=2000)
 
 
 class RequestOut(Schema):

@@ -1,6 +1,6 @@
 """Every change to programmes and enrolments: atomic, audited, people told after commit."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -8,20 +8,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carementor.audit.services import record
-from carementor.organizations.models import Membership, Organization
+from carementor.lib.errors import DomainError
+from carementor.organizations import roles
+from carementor.organizations.models import Organization
 from carementor.profiles.models import Competency
 from carementor.programs.catalog import get_template
 from carementor.programs.models import Enrollment, EnrollmentQuestion, Program
 from carementor.programs.notify import tell
 
+if TYPE_CHECKING:
+    from carementor.accounts.models import User
 
-class ProgramError(Exception):
-    """A rule about programmes or enrolments was broken; the message is for people."""
+
+class ProgramError(DomainError):
+    """A rule about programmes or enrolments was broken; the message is for people. A clash
+    with the current state answers 409, any other broken rule 422."""
 
     def __init__(self, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        status = 409 if code in ("duplicate", "status", "closed") else 422
+        super().__init__(message, status=status, code=code)
 
 
 SCALAR_FIELDS = [
@@ -34,6 +39,7 @@ SCALAR_FIELDS = [
     "enrollment_opens_on",
     "enrollment_closes_on",
     "roles",
+    "role_limits",
     "matching_mode",
     "weights",
     "verification_kind",
@@ -83,7 +89,7 @@ def _apply_m2m(program: Program, data: dict[str, Any]) -> None:
 def program_create(
     *,
     organization: Organization,
-    actor: Any,
+    actor: "User",
     data: dict[str, Any],
     template: str = "",
 ) -> Program:
@@ -104,13 +110,15 @@ def program_create(
         if "focus_competencies" not in data or not data["focus_competencies"]:
             program.focus_competencies.set(Competency.objects.filter(code__in=chosen.competencies))
         for position, question in enumerate(chosen.questions):
-            EnrollmentQuestion.objects.create(program=program, position=position, **question)
+            # Prompts are lazy: written in the language of the coordinator who creates it.
+            values = {**question, "prompt": str(question["prompt"])}
+            EnrollmentQuestion.objects.create(program=program, position=position, **values)
     record(actor, "program.created", program, organization=organization)
     return program
 
 
 @transaction.atomic
-def program_update(*, program: Program, actor: Any, data: dict[str, Any]) -> Program:
+def program_update(*, program: Program, actor: "User", data: dict[str, Any]) -> Program:
     program = Program.objects.select_for_update().get(pk=program.pk)
     if program.status == Program.Status.ARCHIVED:
         raise ProgramError(_("An archived programme cannot be changed."), "archived")
@@ -129,7 +137,7 @@ def program_update(*, program: Program, actor: Any, data: dict[str, Any]) -> Pro
 
 
 @transaction.atomic
-def program_set_status(*, program: Program, actor: Any, status: str) -> Program:
+def program_set_status(*, program: Program, actor: "User", status: str) -> Program:
     program = Program.objects.select_for_update().select_related("organization").get(pk=program.pk)
     if status not in TRANSITIONS.get(program.status, ()):
         raise ProgramError(
@@ -151,7 +159,7 @@ def program_set_status(*, program: Program, actor: Any, status: str) -> Program:
 def question_add(
     *,
     program: Program,
-    actor: Any,
+    actor: "User",
     prompt: str,
     kind: str,
     choices: list[str],
@@ -175,7 +183,7 @@ def question_add(
 
 
 @transaction.atomic
-def question_delete(*, question: EnrollmentQuestion, actor: Any) -> None:
+def question_delete(*, question: EnrollmentQuestion, actor: "User") -> None:
     program = question.program
     question.delete()
     record(actor, "program.question_deleted", program, organization=program.organization)
@@ -184,13 +192,13 @@ def question_delete(*, question: EnrollmentQuestion, actor: Any) -> None:
 # -- eligibility and enrolment ------------------------------------------------------------
 
 
-def eligibility_problems(program: Program, user: Any) -> list[str]:
+def eligibility_problems(program: Program, user: "User") -> list[str]:
     """Why ``user`` may not enrol in ``program`` (empty when they may)."""
     problems = []
     organizations = {program.organization_id} | set(
         program.partner_organizations.values_list("pk", flat=True)
     )
-    if not Membership.objects.filter(user=user, organization_id__in=organizations).exists():
+    if not roles.member_organization_ids(user) & organizations:
         problems.append(_("You are not a member of an organization taking part."))
     profile = getattr(user, "profile", None)
     professions = set(program.eligible_professions.values_list("pk", flat=True))
@@ -229,7 +237,7 @@ def _clean_answers(program: Program, role: str, answers: dict[str, Any]) -> dict
     return cleaned
 
 
-def default_capacity(program: Program, user: Any) -> int:
+def default_capacity(program: Program, user: "User") -> int:
     profile = getattr(user, "profile", None)
     if profile is not None and profile.mentoring_capacity:
         return int(profile.mentoring_capacity)
@@ -238,7 +246,7 @@ def default_capacity(program: Program, user: Any) -> int:
 
 @transaction.atomic
 def enrollment_apply(
-    *, program: Program, user: Any, role: str, answers: dict[str, Any]
+    *, program: Program, user: "User", role: str, answers: dict[str, Any]
 ) -> Enrollment:
     program = Program.objects.select_for_update().get(pk=program.pk)
     if not program.is_open_for_enrollment:
@@ -283,7 +291,7 @@ DECISIONS = (
 
 @transaction.atomic
 def enrollment_decide(
-    *, enrollment: Enrollment, actor: Any, status: str, note: str = ""
+    *, enrollment: Enrollment, actor: "User", status: str, note: str = ""
 ) -> Enrollment:
     enrollment = (
         Enrollment.objects.select_for_update()
@@ -322,7 +330,7 @@ def enrollment_decide(
 
 
 @transaction.atomic
-def enrollment_withdraw(*, enrollment: Enrollment, actor: Any) -> Enrollment:
+def enrollment_withdraw(*, enrollment: Enrollment, actor: "User") -> Enrollment:
     enrollment = (
         Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
     )
@@ -335,7 +343,7 @@ def enrollment_withdraw(*, enrollment: Enrollment, actor: Any) -> Enrollment:
 
 
 @transaction.atomic
-def enrollment_set_capacity(*, enrollment: Enrollment, actor: Any, capacity: int) -> Enrollment:
+def enrollment_set_capacity(*, enrollment: Enrollment, actor: "User", capacity: int) -> Enrollment:
     enrollment = (
         Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
     )
@@ -359,7 +367,7 @@ def enrollment_set_capacity(*, enrollment: Enrollment, actor: Any, capacity: int
 
 @transaction.atomic
 def enrollment_add(
-    *, program: Program, actor: Any, user: Any, role: str, capacity: int | None = None
+    *, program: Program, actor: "User | None", user: "User", role: str, capacity: int | None = None
 ) -> tuple[Enrollment, bool]:
     """A coordinator (or an import) enrols someone directly, approved. Returns (row, created)."""
     existing = Enrollment.objects.select_for_update().filter(program=program, user=user).first()

@@ -364,8 +364,23 @@ def import_detail(request: AuthedRequest, code: str, batch_code: str) -> HttpRes
     if request.method == "POST":
         try:
             batch = imports.import_apply(batch=batch, actor=request.user)
-            messages.success(request, _("Import applied."))
         except ProgramError as exc:
             messages.error(request, exc.message)
+        else:
+            if batch.is_working:
+                messages.info(request, _("The import is being applied in the background."))
+            else:
+                messages.success(request, _("Import applied."))
         return redirect("programs:import_detail", program.code, batch.code)
-    return render(request, "programs/import_detail.html", {"program": program, "batch": batch})
+    if request.headers.get("HX-Request") and request.GET.get("part") == "progress":
+        return render(
+            request, "programs/import_detail.html#progress", {"program": program, "batch": batch}
+        )
+    # A batch holds up to MAX_ROWS rows and as many problems: the page shows them a page at a time.
+    rows = Paginator(batch.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    errors = Paginator(batch.errors, PAGE_SIZE).get_page(request.GET.get("errors"))
+    return render(
+        request,
+        "programs/import_detail.html",
+        {"program": program, "batch": batch, "page": rows, "problems": errors},
+    )

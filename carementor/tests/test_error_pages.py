@@ -62,3 +62,24 @@ def test_a_crash_shows_the_friendly_500(client, db, settings):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
     assert "Deliberate" not in response.content.decode()
+
+
+def test_the_400_handler_is_wired():
+    from carementor import urls
+
+    assert urls.handler400 == "carementor.views.bad_request"
+
+
+def test_a_body_over_the_limit_shows_the_friendly_413_naming_the_limit(login, mentee, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = login(mentee).post("/credentials/new/", {"number": "x" * 4096})
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "That was too large to send" in html
+    assert "1.0\xa0KB" in html
+
+
+def test_api_errors_from_django_itself_are_json(client, db):
+    response = client.get("/api/v1/no/such/operation")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found", "errors": []}

@@ -35,6 +35,10 @@ def vocabularies(transactional_db):  # type: ignore[no-untyped-def]
     load_vocabularies(apps, None)
 
 
+# Where a correct password leads: the dashboard, or the authenticator-code page first.
+AFTER_PASSWORD = re.compile(r"/(dashboard|accounts/2fa/authenticate)/")
+
+
 @pytest.fixture
 def sign_in(page, live_server):  # type: ignore[no-untyped-def]
     """Sign in through the real login form, answering the MFA prompt when there is one."""
@@ -44,9 +48,21 @@ def sign_in(page, live_server):  # type: ignore[no-untyped-def]
         page.fill("input[name=login]", user.email)
         page.fill("input[name=password]", password)
         page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+        # Wait for where the form leads: reading page.url straight after the click may still
+        # see the login page and skip the code.
+        page.wait_for_url(AFTER_PASSWORD)
         if "/accounts/2fa/authenticate/" in page.url:
             page.fill("input[name=code]", current_totp(user))
             page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
         page.wait_for_url(re.compile(r"/dashboard/"))
 
     return _sign_in
+
+
+def pick(page, legend: str, query: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Tick ``option`` in the profile form's searchable picker headed ``legend``: type
+    ``query``, wait for the matches to arrive, then tick it (a checkbox or a radio)."""
+    group = page.get_by_role("group", name=legend)
+    with page.expect_response(lambda response: "/profiles/me/options/" in response.url):
+        group.get_by_role("searchbox").fill(query)
+    group.get_by_label(option).first.check()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from carementor.accounts.models import User
-from tests.browser.conftest import link_in
+from tests.browser.conftest import link_in, pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,15 +33,20 @@ def test_sign_up_verify_complete_profile(page: Page, live_server, mailoutbox) ->
     page.get_by_label("Headline").fill("Staff nurse, paediatric ICU, Kochi")
     page.get_by_label(re.compile("^Profession")).select_option("registered-nurse")
     page.get_by_label("Career stage").select_option("early-career")
-    page.get_by_label("Specialties or fields").select_option("general-nursing")
+    pick(page, "Specialties or fields", "general nursing", "General Nursing")
     page.get_by_label("Years in practice").fill("4")
-    page.get_by_label("Languages you can mentor in").select_option(["en", "ml"])
-    page.get_by_label("Country you work in").select_option("IN")
+    pick(page, "Languages you can mentor in", "English", "English")
+    pick(page, "Languages you can mentor in", "Malayalam", "Malayalam")
+    pick(page, "Country you work in", "India", "India")
     page.get_by_label("Timezone").fill("Asia/Kolkata")
     page.get_by_label("Weekday evenings").check()
     page.get_by_label("Video").first.check()
-    page.get_by_label("Goals").fill("Move into critical-care nurse education within two years.")
-    page.get_by_role("group", name="Roles I am looking for").get_by_label("Mentor").check()
+    page.get_by_role("textbox", name="Goals").fill(
+        "Move into critical-care nurse education within two years."
+    )
+    page.get_by_role("group", name="Roles I am looking for").get_by_label(
+        re.compile(r"Mentor — A long-term")
+    ).check()
     page.get_by_label("Your level: Telehealth and video consultations").select_option("2")
     page.get_by_role("button", name="Save your profile").click()
 

@@ -31,16 +31,16 @@ def test_signing_in_lands_on_the_dashboard_and_is_audited(client, mentee):
     assert response["Location"] == "/dashboard/"
     assert client.session["_auth_user_id"] == str(mentee.pk)
     event = AuditEvent.objects.get(action="auth.login")
-    assert (event.actor, event.actor_email, event.outcome, event.ip) == (
+    assert (event.actor, event.subject, event.outcome, event.ip) == (
         mentee,
-        "asha@example.org",
+        mentee,
         "success",
         "203.0.113.7",
     )
     assert event.target_id == mentee.code
 
 
-def test_a_wrong_password_fails_and_is_audited_with_the_attempted_email(client, mentee):
+def test_a_wrong_password_fails_and_is_audited_against_the_account(client, mentee):
     response = client.post(
         "/accounts/login/",
         {"login": "asha@example.org", "password": "not-her-password"},
@@ -52,9 +52,9 @@ def test_a_wrong_password_fails_and_is_audited_with_the_attempted_email(client, 
     )
     assert "_auth_user_id" not in client.session
     event = AuditEvent.objects.get(action="auth.login_failed")
-    assert (event.actor, event.actor_email, event.outcome, event.ip) == (
+    assert (event.actor, event.subject, event.outcome, event.ip) == (
         None,
-        "asha@example.org",
+        mentee,
         "failure",
         "198.51.100.9",
     )
@@ -65,7 +65,9 @@ def test_a_wrong_password_fails_and_is_audited_with_the_attempted_email(client, 
 def test_an_unknown_address_fails_and_is_audited(client):
     attempt(client, "nobody@example.org", "whatever-password")
     event = AuditEvent.objects.get(action="auth.login_failed")
-    assert event.actor_email == "nobody@example.org"
+    # The typed address is not kept: it may be a typo of someone else's.
+    assert (event.actor, event.subject, event.detail) == (None, None, {"known_account": False})
+    assert "nobody" not in str(event.detail) + event.actor_label
 
 
 def test_repeated_failures_are_rate_limited(client, mentee):
@@ -93,14 +95,6 @@ def test_failures_for_one_address_are_limited_across_networks(client, mentee):
         REMOTE_ADDR="198.51.100.50",
     )
     assert "Too many failed login attempts" in response.content.decode()
-
-
-def test_failures_from_one_network_are_limited_across_addresses(client, mentee):
-    for number in range(5):
-        attempt(client, f"guess{number}@example.org", "wrong-password-1")
-    response = attempt(client, "asha@example.org", PASSWORD)
-    assert "Too many failed login attempts" in response.content.decode()
-    assert "_auth_user_id" not in client.session
 
 
 def test_a_success_does_not_reset_the_count(client, mentee):

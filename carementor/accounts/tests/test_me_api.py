@@ -20,6 +20,8 @@ def test_it_describes_me_with_my_organizations_and_roles(login, mentor, hospital
         "code": mentor.code,
         "email": "vikram@example.org",
         "full_name": "Vikram Mehta",
+        "preferred_name": "",
+        "greeting_name": "Vikram",
         "timezone": "Asia/Kolkata",
         "language": "",
         "has_mfa": False,

@@ -15,9 +15,8 @@ def credential_badge(user: Any) -> dict[str, Any]:
 
 @register.simple_tag
 def is_credential_reviewer(user: Any) -> bool:
-    """Usage: {% is_credential_reviewer user as reviews %} — for the navigation."""
-    from carementor.organizations.models import Membership
+    """Usage: {% is_credential_reviewer user as reviews %} — for the navigation (the roles
+    are cached per person and replaced with every membership change)."""
+    from carementor.organizations.roles import is_reviewer_anywhere
 
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(user=user, is_reviewer=True).exists()
+    return is_reviewer_anywhere(user)

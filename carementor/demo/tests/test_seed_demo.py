@@ -21,7 +21,11 @@ from carementor.profiles.models import Profile, ProfileCompetency
 
 pytestmark = pytest.mark.django_db
 
-LOGIN_KEYS = ("asha", "vikram", "mary", "priya", "kavya", "rohan", "tom", "aisha", "ravi", "staff")
+LOGIN_KEYS = (
+    *("asha", "vikram", "mary", "priya", "kavya", "rohan", "tom", "aisha", "ravi", "meena"),
+    "staff",
+    "lakshmi",
+)
 DOMAINS = ("indus-ims.example.org", "pennine-nhs.example.org", "vembanad-nursing.example.org")
 
 
@@ -68,7 +72,9 @@ def roles(email: str) -> dict[str, list[str]]:
 def test_it_creates_the_three_organizations() -> None:
     seed(users=40, seed=3)
     assert list(
-        Organization.objects.order_by("slug").values_list("slug", "kind", "country", "timezone")
+        Organization.objects.exclude(slug="open-network")  # the open network's own
+        .order_by("slug")
+        .values_list("slug", "kind", "country", "timezone")
     ) == [
         ("indus-ims", "hospital", "IN", "Asia/Kolkata"),
         ("pennine-nhs", "hospital", "GB", "Europe/London"),
@@ -90,6 +96,8 @@ def test_it_creates_one_login_per_role() -> None:
     staff = User.objects.get(email="staff@example.org")
     assert staff.is_staff and staff.is_superuser
     assert roles("staff@example.org") == {}
+    # The national programme lead runs the open network (its organization is made later).
+    assert roles("lakshmi@example.org") == {"open-network": ["member", "coordinator", "admin"]}
 
     logins = User.objects.filter(email__in=[f"{key}@example.org" for key in LOGIN_KEYS])
     assert logins.count() == len(LOGIN_KEYS)
@@ -99,7 +107,7 @@ def test_it_creates_one_login_per_role() -> None:
             user=user, email=user.email, verified=True, primary=True
         ).exists()
 
-    privileged = {"mary", "priya", "kavya", "rohan", "tom", "staff"}
+    privileged = {"mary", "priya", "kavya", "rohan", "tom", "staff", "lakshmi"}
     for user in logins:
         totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
         if user.email.split("@")[0] in privileged:
@@ -113,6 +121,10 @@ def test_it_creates_one_login_per_role() -> None:
     assert [s.code for s in asha.specialties.all()] == ["paediatrics"]
     assert sorted(language.code for language in asha.languages.all()) == ["en", "ta"]
     assert asha.user.timezone == "Asia/Kolkata"
+    # Mary chose her greeting; everyone else is greeted by their given name.
+    mary = User.objects.get(email="mary@example.org")
+    assert (mary.preferred_name, mary.get_short_name()) == ("Sister Mary", "Sister Mary")
+    assert User.objects.get(email="vikram@example.org").get_short_name() == "Vikram"
     assert asha.completeness()[0] == 100
     ravi = Profile.objects.get(user__email="ravi@example.org")
     assert ravi.completeness()[0] < 100  # left partly empty for the dashboard to point out

@@ -4,7 +4,9 @@
 restores rows after a transactional flush, and safely again after the JSON changes.
 """
 
+import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ SHIPPED = (
     "mentor-competency-self",
     "mentor-competency-rating",
     "meeting-pulse",
+    "mentor-outcomes",
 )
 
 INSTRUMENT_FIELDS = (
@@ -34,6 +37,23 @@ INSTRUMENT_FIELDS = (
 
 def read_instrument(slug: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((HERE / f"{slug}.json").read_text(encoding="utf-8"))
+    return data
+
+
+@functools.cache
+def read_translation(slug: str, language: str) -> dict[str, Any]:
+    """A shipped instrument's texts in another language, or {} when there are none.
+
+    ``<language>/<slug>.json`` holds ``name``, ``description``, ``domains`` (key → label),
+    ``likert`` (the instrument-wide point labels, in order) and ``items`` (key → text);
+    anything left out shows in English. Translators add a language by adding a folder.
+    """
+    if slug not in SHIPPED or not re.fullmatch(r"[a-z]{2,3}", language):
+        return {}
+    path = HERE / language / f"{slug}.json"
+    if not path.is_file():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 

@@ -41,7 +41,7 @@ NEW = {
 def test_instruments_list_detail_and_create(login, coordinator, hospital):
     client = login(coordinator)
     listing = client.get(f"{API}/instruments").json()
-    assert listing["count"] == 6
+    assert listing["count"] == 7
     outcomes = next(i for i in listing["items"] if i["slug"] == "mentee-outcomes")
     assert outcomes["locked"] and outcomes["organization"] is None
     detail = client.get(f"{API}/instruments/{outcomes['code']}").json()
@@ -142,14 +142,14 @@ def test_outsider_gets_404_on_instruments_and_schedule(
 def test_schedule_get_and_put(login, coordinator, mentee, program):
     client = login(coordinator)
     got = client.get(f"{API}/programs/{program.code}/schedule").json()
-    assert got["entries"] == [] and len(got["proposed"]) == 10 and got["min_group_size"] == 5
+    assert got["entries"] == [] and len(got["proposed"]) == 12 and got["min_group_size"] == 5
     put = client.put(
         f"{API}/programs/{program.code}/schedule",
         {"entries": got["proposed"], "min_group_size": 6},
         content_type="application/json",
     )
     assert put.status_code == 200, put.content
-    assert len(put.json()["entries"]) == 10 and put.json()["min_group_size"] == 6
+    assert len(put.json()["entries"]) == 12 and put.json()["min_group_size"] == 6
     low = client.put(
         f"{API}/programs/{program.code}/schedule",
         {"entries": [], "min_group_size": 2},
@@ -170,7 +170,7 @@ def test_schedule_get_and_put(login, coordinator, mentee, program):
         content_type="application/json",
     )
     assert wrong.status_code == 422
-    assert ScheduleEntry.objects.filter(program=program).count() == 10
+    assert ScheduleEntry.objects.filter(program=program).count() == 12
     assert login(mentee).get(f"{API}/programs/{program.code}/schedule").status_code == 403
 
 
@@ -252,7 +252,7 @@ def test_instrument_list_costs_a_fixed_number_of_queries(
     # Session, user, MFA and membership checks, then count and one page: no query per row.
     with django_assert_max_num_queries(11):
         body = client.get(f"{API}/instruments").json()
-    assert body["count"] == 14
+    assert body["count"] == 15
 
 
 def test_import_a_csv_file_through_the_api(login, coordinator, hospital, outsider):
@@ -282,3 +282,11 @@ def test_import_a_csv_file_through_the_api(login, coordinator, hospital, outside
     body = done.json()
     assert body["licence_status"] == "permission" and body["items"][1]["reverse"] is True
     assert Instrument.objects.filter(organization=hospital).count() == 1
+
+
+@pytest.mark.parametrize("word", ["import", "import-file"])
+def test_the_import_paths_read_as_codes_answer_404_not_405(login, coordinator, word):
+    client = login(coordinator)
+    assert client.get(f"{API}/instruments/{word}").status_code == 404
+    put = client.put(f"{API}/instruments/{word}", {**NEW}, content_type="application/json")
+    assert put.status_code in (404, 422)

@@ -84,3 +84,26 @@ def test_labels_are_text_not_maths_or_markup():
     assert "$5 &lt;b&gt;budget&lt;/b&gt;" in markup
     assert "<b>" not in markup
     ET.fromstring(markup)
+
+
+def test_raster_charts_are_the_same_figure_as_a_png_with_its_text_as_alt():
+    import base64
+    import io
+
+    from PIL import Image
+
+    with charts.raster():
+        chart = forest()
+    markup = str(chart.svg)
+    assert markup.startswith('<img class="chart" id="change" src="data:image/png;base64,')
+    assert 'alt="Change from baseline to closure. Practice rose by 0.52' in markup
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)", markup)
+    assert data is not None
+    image = Image.open(io.BytesIO(base64.b64decode(data.group(1))))
+    # The SVG's viewBox in points, at RASTER_DPI pixels per inch.
+    box = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', str(forest().svg))
+    assert box is not None
+    width, height = (round(float(v) / 72 * charts.RASTER_DPI) for v in box.groups())
+    assert abs(image.size[0] - width) <= 1 and abs(image.size[1] - height) <= 1
+    # Outside raster() the charts are SVG again.
+    assert str(forest().svg).startswith("<svg")

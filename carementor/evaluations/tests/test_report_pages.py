@@ -102,6 +102,8 @@ def test_the_pdf_is_a4_with_the_report(login, coordinator, program):
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Outcome report" in text and "Professional practice" in text
     assert "fewer than 5 responses" in text
+    # The charts are drawn as PNG images (quick for WeasyPrint), not as SVG.
+    assert any(p.images for p in reader.pages)
 
 
 def test_named_answers_export_is_audited_and_anonymous_ones_do_not_exist(

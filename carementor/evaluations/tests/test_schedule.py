@@ -189,9 +189,10 @@ def test_the_default_schedule_and_the_command(program, coordinator, mentor, ment
 
     out = StringIO()
     call_command("evaluations_run", "--dry-run", stdout=out)
-    assert "Would create 2" in out.getvalue()
+    # The mentee's outcome survey, the mentor's self-rating and the mentor's outcome survey.
+    assert "Would create 3" in out.getvalue()
     assert not SurveyAssignment.objects.exists()
     call_command("evaluations_run", stdout=out)
     call_command("evaluations_run", stdout=out)
-    assert SurveyAssignment.objects.count() == 2
+    assert SurveyAssignment.objects.count() == 3
     assert "Created 0 survey(s)" in out.getvalue().splitlines()[-1]

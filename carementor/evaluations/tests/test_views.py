@@ -153,12 +153,12 @@ def test_schedule_page_for_managers_only(login, program, coordinator, mentee, ou
     page = login(coordinator).get(url).content.decode()
     assert "Proposed schedule" in page and "Follow-up after closure" in page
     assert login(coordinator).post(url, {"action": "defaults"}).status_code == 302
-    assert ScheduleEntry.objects.filter(program=program).count() == 10
+    assert ScheduleEntry.objects.filter(program=program).count() == 12
     entry = ScheduleEntry.objects.filter(program=program, occasion="pulse").get()
     assert (
         login(coordinator).post(url, {"action": "remove", "entry": entry.code}).status_code == 302
     )
-    assert ScheduleEntry.objects.filter(program=program).count() == 9
+    assert ScheduleEntry.objects.filter(program=program).count() == 11
     low = login(coordinator).post(url, {"action": "settings", "min_group_size": "2"})
     assert low.status_code == 422
     assert (
@@ -171,7 +171,7 @@ def test_schedule_page_for_managers_only(login, program, coordinator, mentee, ou
     assert login(mentee).get(url).status_code == 403
     assert login(outsider).get(url).status_code == 404
     assert login(outsider).post(url, {"action": "defaults"}).status_code == 404
-    assert ScheduleEntry.objects.filter(program=program).count() == 9
+    assert ScheduleEntry.objects.filter(program=program).count() == 11
 
 
 def test_copy_edit_and_archive_through_the_pages(login, coordinator, mentee, hospital):

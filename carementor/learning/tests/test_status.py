@@ -1,9 +1,10 @@
-"""The contract with the certificates app: learning_status and the learning_progressed signal."""
+"""The contract with the certificates app: learning_status and the participation_progressed
+signal."""
 
 from carementor.learning import quizzes, services
 from carementor.learning.models import Audience
-from carementor.learning.signals import learning_progressed
 from carementor.learning.tests.helpers import answers_for, make_quiz
+from carementor.lib.signals import participation_progressed
 
 
 def _module(program, coordinator, title, audience, required=True):
@@ -57,7 +58,7 @@ def test_progress_signal_is_sent_after_commit_once(program, coordinator, mentee,
     def listener(sender, user, program, **kwargs):
         heard.append((user.pk, program.pk))
 
-    learning_progressed.connect(listener)
+    participation_progressed.connect(listener)
     try:
         with on_commit():
             services.module_complete(module=module, user=mentee)
@@ -69,5 +70,5 @@ def test_progress_signal_is_sent_after_commit_once(program, coordinator, mentee,
                 attempt=attempt, user=mentee, answers=answers_for(attempt, correct=3)
             )
     finally:
-        learning_progressed.disconnect(listener)
+        participation_progressed.disconnect(listener)
     assert heard == [(mentee.pk, program.pk), (mentee.pk, program.pk)]

@@ -256,16 +256,18 @@ def explain(
     *,
     labels: Mapping[str, str] | None = None,
     top: int = 4,
+    values: Mapping[Component, float | None] | None = None,
 ) -> Explanation:
     """Explain the pair (mentee, mentor), given as rows or keys of the scorer's populations.
 
     `labels` maps vocabulary codes (specialties, professions, competencies) to display names
-    for the English sentences; the structured params always carry the codes.
+    for the English sentences; the structured params always carry the codes. `values`: the
+    pair's components when already computed (``Scorer.components_many``).
     """
     e = scorer.a.row_of[mentee] if isinstance(mentee, str) else int(mentee)
     m = scorer.b.row_of[mentor] if isinstance(mentor, str) else int(mentor)
     weights = scorer.settings.weights
-    values = scorer.components(e, m)
+    values = dict(values) if values is not None else scorer.components(e, m)
     judged = {c: v for c, v in values.items() if v is not None}
     total = sum(weights.of(c) for c in judged)
     contributions = {c.value: weights.of(c) * v / total for c, v in judged.items()}

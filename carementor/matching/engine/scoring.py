@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -554,6 +555,13 @@ class Scorer:
                 a.meetings.table()[a.meeting[e]][None, :], b.meetings.table()[b.meeting[m]][None, :]
             ),
         )
+        result.update(self._pair_rest(e, m))
+        return result
+
+    def _pair_rest(self, e: int, m: int) -> dict[Component, float | None]:
+        """Goals, competency and availability of one pair (read per row, not per code)."""
+        a, b = self.a, self.b
+        result: dict[Component, float | None] = {}
         ids, weights = self._text_row(a, e)
         result[Component.GOALS] = (
             float(features.goals(np.array([self._dot(ids, weights, *self._text_row(b, m))]))[0])
@@ -571,6 +579,73 @@ class Scorer:
             features.availability(b.hours_per_month[m : m + 1], b.spare()[m : m + 1])[0]
         )
         return result
+
+    def components_many(
+        self, es: np.ndarray, ms: np.ndarray, chunk: int = 4096
+    ) -> list[dict[Component, float | None]]:
+        """`components` of the pairs (es[i], ms[i]), the same values in the same order: each
+        categorical feature is computed once per distinct pair of codes in a chunk of pairs
+        (elementwise, so a cell never depends on the others), then read per pair."""
+        a, b = self.a, self.b
+        enc = a.encoder
+        es = np.asarray(es, dtype=np.int64)
+        ms = np.asarray(ms, dtype=np.int64)
+        out: list[dict[Component, float | None]] = []
+        features_of: list[tuple[Component, Any, Any, Any, Any]] = [
+            (
+                Component.PROFESSION,
+                a.block,
+                b.block,
+                (a.blocks, b.blocks),
+                lambda x, y: features.profession(x, y),
+            ),
+            (
+                Component.CAREER,
+                a.block,
+                b.block,
+                (a.blocks, b.blocks),
+                lambda x, y: features.career(x, y, self.settings.direction),
+            ),
+            (Component.ROLE, a.block, b.block, (a.blocks, b.blocks), features.role),
+            (
+                Component.SPECIALTY,
+                a.specialty_set,
+                b.specialty_set,
+                (a.specialty_sets, b.specialty_sets),
+                lambda x, y: features.specialty(x, y, enc.specialty_affinity()),
+            ),
+            (
+                Component.LANGUAGE,
+                a.language_set,
+                b.language_set,
+                (a.language_sets, b.language_sets),
+                lambda x, y: features.language(x, y, len(enc.languages))[:2],
+            ),
+            (Component.SCHEDULE, a.hours_code, b.hours_code, (a.hours, b.hours), features.schedule),
+            (
+                Component.FORMAT,
+                a.meeting,
+                b.meeting,
+                (a.meetings, b.meetings),
+                features.meeting_format,
+            ),
+        ]
+        for lo in range(0, len(es), chunk):
+            e_rows, m_rows = es[lo : lo + chunk], ms[lo : lo + chunk]
+            columns: list[tuple[Component, np.ndarray, np.ndarray]] = []
+            for component, a_codes, b_codes, (a_table, b_table), compute in features_of:
+                ua, ia = np.unique(a_codes[e_rows], return_inverse=True)
+                ub, ib = np.unique(b_codes[m_rows], return_inverse=True)
+                values, applicable = compute(a_table.table()[ua], b_table.table()[ub])
+                columns.append((component, values[ia, ib], applicable[ia]))
+            for i, (e, m) in enumerate(zip(e_rows.tolist(), m_rows.tolist(), strict=True)):
+                result: dict[Component, float | None] = {
+                    component: float(values[i]) if applicable[i] else None
+                    for component, values, applicable in columns
+                }
+                result.update(self._pair_rest(e, m))
+                out.append(result)
+        return out
 
 
 def score_pairs(

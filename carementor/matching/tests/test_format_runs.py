@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from carementor.audit.models import AuditEvent
-from carementor.matching import runs
+from carementor.matching import publishing, runs
 from carementor.matching.models import MatchRun
 from carementor.matching.tests.conftest import make_mentee, make_mentor, verify
 from carementor.mentorships.models import Mentorship, MentorshipParty
@@ -123,24 +123,29 @@ def test_publishing_creates_one_group_mentorship_per_circle(login, coordinator, 
     assert again.stats["mentees"] == 1 and again.stats["matched"] == 0
 
 
-def test_publishing_circles_is_all_or_nothing(coordinator, circle_cohort, monkeypatch):
+def test_publishing_circles_resumes_after_a_crash(coordinator, circle_cohort, monkeypatch):
     program = circle_cohort["program"]
     runs.run_start(program=program, actor=coordinator, mode="optimal")
     run = MatchRun.objects.get()
-    real, calls = runs.create_mentorship, []
+    monkeypatch.setattr(publishing, "CHUNK", 1)  # one circle per transaction
+    real, calls = publishing.publish_chunk, []
 
-    def failing_second(**kwargs: Any) -> Any:
+    def crash_after_first(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
-            raise RuntimeError("database went away")
-        return real(**kwargs)
+            raise RuntimeError("worker killed")
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(runs, "create_mentorship", failing_second)
+    monkeypatch.setattr(publishing, "publish_chunk", crash_after_first)
     with pytest.raises(RuntimeError):
         runs.run_publish(run=run, actor=coordinator)
     run.refresh_from_db()
-    assert run.status == "draft" and not Mentorship.objects.exists()
-    assert set(Enrollment.objects.values_list("seats_taken", flat=True)) == {0}
+    assert run.status == "publishing" and Mentorship.objects.count() == 1
+    assert sorted(Enrollment.objects.values_list("seats_taken", flat=True)) == [0, 0, 0, 0, 0, 0, 1]
+    runs.run_publish(run=run, actor=coordinator)  # "publish" again resumes it
+    run.refresh_from_db()
+    assert run.status == "published" and Mentorship.objects.count() == 2
+    assert MentorshipParty.objects.filter(role="mentee").count() == 4
 
 
 def test_publishing_circles_rechecks_capacity(login, coordinator, circle_cohort):

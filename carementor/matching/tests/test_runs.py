@@ -1,11 +1,14 @@
 """Coordinator match runs through the pages: start, read, adjust, publish."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from carementor.audit.models import AuditEvent
-from carementor.matching import runs
+from carementor.matching import publishing, runs
 from carementor.matching.models import MatchProposal, MatchRun, PairRule
-from carementor.mentorships.models import Mentorship
+from carementor.mentorships.models import Mentorship, MentorshipParty
 from carementor.programs.models import Enrollment
 
 
@@ -228,31 +231,131 @@ def test_publishing_creates_every_mentorship_and_tells_everyone(
     assert MatchRun.objects.latest("created_at").stats["mentees"] == 0
 
 
-def test_publishing_is_all_or_nothing(login, coordinator, run_cohort, monkeypatch):
+def test_a_crash_mid_publish_resumes_without_duplicates(
+    login, coordinator, run_cohort, monkeypatch
+):
+    program = run_cohort["program"]
+    start(login(coordinator), program)
+    run = MatchRun.objects.get()
+    monkeypatch.setattr(publishing, "CHUNK", 1)  # one proposal per transaction
+    real, calls = publishing.publish_chunk, []
+
+    def crash_after_first(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(publishing, "publish_chunk", crash_after_first)
+    with pytest.raises(RuntimeError):
+        runs.run_publish(run=run, actor=coordinator)
+    run.refresh_from_db()
+    assert run.status == "publishing" and run.progress_done == 1 and run.progress_total == 3
+    assert Mentorship.objects.count() == 1  # the first chunk stands
+    assert not AuditEvent.objects.filter(action="match_run.published").exists()
+    # Starting another run or editing this one waits for the publication.
+    with pytest.raises(runs.MatchError):
+        runs.run_start(program=program, actor=coordinator, mode="optimal")
+    monkeypatch.setattr(publishing, "publish_chunk", real)
+    out = io.StringIO()
+    call_command("matching_resume_publishing", stdout=out)  # the scheduler hands it back
+    assert out.getvalue().strip() == "resumed 1"
+    publishing.publish_execute(run.pk)  # and a stray delivery: nothing changes
+    run.refresh_from_db()
+    assert run.status == "published" and run.progress_done == 3
+    assert Mentorship.objects.count() == 3
+    assert MentorshipParty.objects.filter(role="mentee").count() == 3
+    assert Enrollment.objects.get(user=run_cohort["meera"]).seats_taken == 2
+    assert Enrollment.objects.get(user=run_cohort["vikram"]).seats_taken == 1
+    assert AuditEvent.objects.filter(action="mentorship.created").count() == 3
+    assert AuditEvent.objects.filter(action="match_run.published").count() == 1
+    assert set(run.proposals.values_list("mentorship_code", flat=True)) == set(
+        Mentorship.objects.values_list("code", flat=True)
+    )
+
+
+def test_publishing_twice_publishes_once(login, coordinator, run_cohort):
+    from carementor.notifications.models import Notification
+
     program = run_cohort["program"]
     client = login(coordinator)
     start(client, program)
     run = MatchRun.objects.get()
-    real = runs.create_mentorship
-    calls = []
-
-    def failing_second(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("database went away")
-        return real(**kwargs)
-
-    monkeypatch.setattr(runs, "create_mentorship", failing_second)
-    with pytest.raises(RuntimeError):
+    runs.run_publish(run=run, actor=coordinator)
+    with pytest.raises(runs.MatchError) as info:
         runs.run_publish(run=run, actor=coordinator)
-    assert len(calls) == 2
+    assert info.value.code == "status"
+    publishing.publish_execute(run.pk)  # a stray task delivery
+    assert Mentorship.objects.count() == 3
+    # One message per person: Meera mentors two mentees and hears once.
+    meera = Notification.objects.get(recipient=run_cohort["meera"], kind="mentorship_created")
+    assert meera.title == "2 new mentorships in Residents 2026: read and sign the agreements"
+    assert meera.url == "/mentorships/"
+    asha = Notification.objects.get(recipient=run_cohort["asha"], kind="mentorship_created")
+    assert (
+        asha.url == f"/mentorships/{Mentorship.objects.get(parties__user=run_cohort['asha']).code}/"
+    )
+
+
+def test_a_mentor_filled_while_publishing_is_skipped_not_overbooked(
+    login, coordinator, run_cohort, monkeypatch
+):
+    """Between the check and a chunk a request takes Meera's last place: her second proposal
+    is skipped and reported, and its mentee hears that the coordinator will be in touch."""
+    from carementor.notifications.models import Notification
+
+    program = run_cohort["program"]
+    start(login(coordinator), program)
+    run = MatchRun.objects.get()
+    real = publishing.publish_chunk
+
+    def request_accepted_meanwhile(*args, **kwargs):
+        Enrollment.objects.filter(user=run_cohort["meera"]).update(capacity=1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(publishing, "publish_chunk", request_accepted_meanwhile)
+    runs.run_publish(run=run, actor=coordinator)
     run.refresh_from_db()
-    assert run.status == "draft" and run.published_at is None
-    assert not Mentorship.objects.exists()
-    assert set(Enrollment.objects.values_list("seats_taken", flat=True)) == {0}
-    assert not AuditEvent.objects.filter(
-        action__in=["match_run.published", "mentorship.created"]
+    assert run.status == "published"
+    assert Mentorship.objects.count() == 2
+    assert Enrollment.objects.get(user=run_cohort["meera"]).seats_taken == 1
+    skipped = run.proposals.exclude(skipped="").get()
+    assert skipped.skipped == "full" and skipped.mentor == run_cohort["meera"]
+    assert run.stats["skipped"] == 1 and run.stats["published"] == 2
+    assert AuditEvent.objects.get(action="match_run.published").detail == {
+        "mentorships": 2,
+        "unmatched": 0,
+        "skipped": 1,
+    }
+    assert Notification.objects.filter(
+        recipient=skipped.mentee, kind="match_run_unmatched"
     ).exists()
+
+
+def test_large_publications_go_to_the_background_task(
+    login, coordinator, run_cohort, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(runs, "INLINE_PUBLISH", 0)
+    program = run_cohort["program"]
+    client = login(coordinator)
+    start(client, program)
+    run = MatchRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(f"/programs/{program.code}/runs/{run.code}/publish/")
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == "publishing" and not Mentorship.objects.exists()
+    page = client.get(
+        f"/programs/{program.code}/runs/{run.code}/?part=progress", HTTP_HX_REQUEST="true"
+    )
+    assert b"Publishing" in page.content and b'hx-trigger="every 2s"' in page.content
+    api = client.get(f"/api/v1/programs/{program.code}/runs/{run.code}")
+    assert api.json()["status"] == "publishing" and api.json()["progress_total"] == 3
+    for callback in callbacks:
+        callback()  # the worker picks it up
+    run.refresh_from_db()
+    assert run.status == "published" and run.progress_done == 3
+    assert Mentorship.objects.count() == 3
 
 
 def test_publishing_rechecks_capacity(login, coordinator, run_cohort):

@@ -109,8 +109,12 @@ def test_agreement_page_is_for_parties_only(login, mentorship, coordinator, outs
 
 
 def test_edit_page_bad_input(login, mentorship, mentee):
+    agreement_update(mentorship=mentorship, editor=mentee, data=DATA, base_version=1)
     response = login(mentee).post(
         f"/mentorships/{mentorship.code}/agreement/", {"version": 1, "goals": ""}
     )
     assert response.status_code == 422
-    assert Agreement.objects.get().goals == ""
+    # The refused edit changed nothing: the goals written before are still there.
+    agreement = Agreement.objects.get()
+    assert agreement.goals == "Pass the MRCPCH clinical exam"
+    assert agreement.version == 1

@@ -249,4 +249,11 @@ def test_calendar_feed_create_use_revoke(login, client, mentorship, mentor, ment
     assert AuditEvent.objects.filter(action="calendar_feed.revoked").count() == 1
     assert client.get("/mentorships/calendar/feed/guess.ics").status_code == 404
     # The outsider's feed does not include the hospital's meeting.
-    login(outsider).post("/mentorships/calendar/", {"action": "create"})
+    text = login(outsider).post("/mentorships/calendar/", {"action": "create"}).content.decode()
+    start = text.index("http://testserver/mentorships/calendar/feed/")
+    outsider_url = text[start : text.index(".ics", start) + 4].replace("http://testserver", "")
+    client.logout()
+    outsider_feed = client.get(outsider_url)
+    assert outsider_feed.status_code == 200
+    assert parse(outsider_feed.content) == []
+    assert meeting.code not in outsider_feed.content.decode()

@@ -104,3 +104,41 @@ def test_coordinator_admin_outsider_cannot_read_or_post(
             == 404
         )
     assert Message.objects.count() == 1
+
+
+PATIENT = "Patient Mr Rajesh Kumar, MRN 12345678, DOB 02/03/1961, came back with chest pain."
+
+
+def test_a_message_that_identifies_a_patient_is_held_until_edited_or_confirmed(
+    login, mentorship, mentee
+):
+    url = f"/mentorships/{mentorship.code}/messages/"
+    client = login(mentee)
+    warned = client.post(url, {"body": PATIENT})
+    html = warned.content.decode()
+    assert warned.status_code == 422 and not Message.objects.exists()
+    assert "This may identify a patient" in html and "12345678</mark>" in html
+    assert "Rajesh Kumar" in html  # the draft is kept for editing
+    edited = client.post(url, {"body": "A patient came back with chest pain; how to triage?"})
+    assert edited.status_code == 302 and Message.objects.count() == 1
+    confirmed = client.post(
+        url,
+        {"body": "Mr Kumar from the IT desk fixed the printer.", "confirm_no_identifiers": "on"},
+    )
+    assert confirmed.status_code == 302 and Message.objects.count() == 2
+
+
+def test_the_messages_api_refuses_patient_identifiers_with_their_spans(login, mentorship, mentee):
+    url = f"/api/v1/mentorships/{mentorship.code}/messages"
+    refused = login(mentee).post(url, {"body": PATIENT})
+    assert refused.status_code == 422 and not Message.objects.exists()
+    body = refused.json()
+    assert body["code"] == "patient_identifiers"
+    kinds = {e["kind"] for e in body["errors"]}
+    assert {"medical_record_number", "date_of_birth"} <= kinds
+    first = body["errors"][0]
+    assert PATIENT[first["start"] : first["end"]]
+    sent = login(mentee).post(
+        url, {"body": "Mr Kumar from IT fixed the printer.", "confirm_no_identifiers": "true"}
+    )
+    assert sent.status_code == 201 and Message.objects.count() == 1

@@ -67,7 +67,7 @@ def test_conflict_declare_links_an_existing_account_and_audits_without_the_text(
     )
     event = AuditEvent.objects.get(action="profile.conflict_declared")
     assert (event.target_id, event.detail) == (profile.code, {"conflict": conflict.code})
-    assert "uncle" not in event.target_repr
+    assert "uncle" not in str(event.detail)
 
 
 def test_conflict_declare_with_unknown_email_or_text_only(mentee):

@@ -1,7 +1,9 @@
 import pytest
+from django.utils.html import escape
 
 from carementor.lib.testing import give_mfa, make_user
 from carementor.profiles.models import Visibility
+from carementor.profiles.roles import ROLES
 from carementor.profiles.services import conflict_declare
 
 
@@ -34,7 +36,11 @@ def test_colleague_sees_the_profile_but_no_email_supervisor_or_conflicts(
     assert '<p class="lead">Paediatrics resident, Chennai</p>' in html
     assert "<dt>Specialties</dt><dd>Paediatrics</dd>" in html
     assert "<dt>Location</dt>" in html and "Chennai, Tamil Nadu, India" in html
-    assert "<dt>Looking for</dt><dd>Mentor, Peer</dd>" in html
+    assert "<dt>Looking for</dt><dd>" in html
+    for role in ("mentor", "peer"):  # each with its definition
+        definition = escape(str(ROLES[role].definition))
+        label = ROLES[role].label
+        assert f'<abbr title="{definition}">{label}</abbr>' in html
     assert "<dt>Shift pattern</dt><dd>Frequent on-call</dd>" in html
     assert "<h3>Digital health</h3>" in html
     assert "This is how others see your profile" not in html

@@ -1,9 +1,11 @@
 import re
 
 import pytest
+from django.utils.html import escape
 
 from carementor.lib.testing import add_member, make_user
 from carementor.profiles.models import Visibility
+from carementor.profiles.roles import ROLES
 from carementor.profiles.tests.conftest import add_colleagues, make_profile, queries_for
 
 PROFILE_LINK = re.compile(r'<a href="/profiles/[a-z0-9]{12}/">')
@@ -53,7 +55,8 @@ def test_lists_colleagues_visible_to_me(login, mentee, people):
     assert response.status_code == 200
     assert names(response) == ["Vikram Mehta", "Mary Thomas"]
     assert "2 people" in html
-    assert '<span class="badge ok">Offers: Mentor</span>' in html
+    mentor_role = escape(str(ROLES["mentor"].definition))
+    assert f'<span class="badge ok" title="{mentor_role}">Offers: Mentor</span>' in html
     assert "vikram@example.org" not in html
 
 

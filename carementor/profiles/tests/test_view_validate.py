@@ -1,3 +1,5 @@
+import re
+
 from carementor.audit.models import AuditEvent
 from carementor.profiles.models import Profile
 from carementor.profiles.tests.conftest import profile_post
@@ -18,6 +20,11 @@ def test_the_page_wires_every_field_to_the_check(login, mentee, vocab):
         'hx-sync="closest form:queue all">'
     ) in html
     assert '<div id="errors-years_in_practice" role="alert"></div>' in html
+    # Folded competency groups arrive when opened; their rows are wired the same way.
+    if 'hx-post="/profiles/me/validate/?field=competencies-0"' not in html:
+        folded = re.search(r'hx-get="(/profiles/[^"]+)" hx-trigger="toggle once"', html)
+        assert folded is not None
+        html = login(mentee).get(folded.group(1)).content.decode()
     assert 'hx-post="/profiles/me/validate/?field=competencies-0"' in html
     assert '<div id="errors-competencies-0" role="alert"></div>' in html
 

@@ -144,3 +144,27 @@ def test_import_rejects_a_file_without_header(login, coordinator, program):
     response = login(coordinator).post(f"/programs/{program.code}/import/", {"file": upload})
     assert response.status_code == 400
     assert not ImportBatch.objects.exists()
+
+
+def test_hostile_imports_are_refused_with_a_clear_4xx(login, coordinator, program):
+    from carementor.lib.tests.test_tabular import sheet, with_sheet
+
+    client = login(coordinator)
+    bomb = with_sheet(sheet(b""), {"xl/media/padding.bin": b"\0" * (21 * 1024 * 1024)})
+    response = client.post(
+        f"/api/v1/programs/{program.code}/imports",
+        {"file": io.BytesIO(bomb)},
+        format="multipart",
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert "unpacks to more than 20 MB" in response.json()["detail"]
+    upload = io.BytesIO(b"email\nasha@example.org\x00\n")
+    upload.name = "people.csv"
+    page = client.post(f"/programs/{program.code}/import/", {"file": upload})
+    assert page.status_code == 400 and b"The file contains NUL characters." in page.content
+    too_many = io.BytesIO(b"email\n" + b"x@example.org\n" * 5001)
+    too_many.name = "people.csv"
+    page = client.post(f"/programs/{program.code}/import/", {"file": too_many})
+    assert page.status_code == 400 and b"Import at most 5000 rows at a time." in page.content
+    assert not ImportBatch.objects.exists()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LogbooksConfig(AppConfig):
+    name = "carementor.logbooks"
+    verbose_name = "Skills logbooks"
