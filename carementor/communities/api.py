@@ -308,6 +308,42 @@ def list_members(request: HttpRequest, code: str, filters: Query[CommunityMember
     return selectors.members_of(access, status=filters.status)
 
 
+class MentionFilter(Schema):
+    q: Text = Field("", max_length=64, description="What follows the @ typed so far")
+
+
+class MentionOut(Schema):
+    handle: str = Field(description="Write @handle in a post, comment or chat line")
+    name: str
+    profile: str | None
+
+    @staticmethod
+    def resolve_handle(obj: Member) -> str:
+        return obj.user.code
+
+    @staticmethod
+    def resolve_name(obj: Member) -> str:
+        return obj.user.get_full_name()
+
+    @staticmethod
+    def resolve_profile(obj: Member) -> str | None:
+        return getattr(obj, "profile_code", None)
+
+
+@router.get(
+    "/{code}/mentionable",
+    response={200: list[MentionOut], **READ_ERRORS},
+    summary="Members one can @mention (autocomplete)",
+)
+@paginate(BoundedPageNumberPagination, page_size=8)
+def mentionable(request: HttpRequest, code: str, filters: Query[MentionFilter]) -> Any:
+    """Active members whose name begins with or contains ``q``, for members who may post."""
+    access = get_community_for(_user(request), code)
+    if not access.can_post:
+        raise ApiError(403, "Only the community's members may mention its members.", "forbidden")
+    return selectors.mentionable(access, filters.q)
+
+
 class MemberActionIn(Strict):
     action: Literal["approve", "decline", "make_moderator", "make_member", "warn", "suspend", "ban"]
     reason: Text = Field("", max_length=300)

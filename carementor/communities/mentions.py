@@ -25,6 +25,17 @@ class Mentioned:
     muted: bool
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+def _shown(core: str, person: Mentioned) -> str:
+    """A mention by public code (what the autocomplete writes) reads as the person's name;
+    one by e-mail handle reads as written."""
+    if core.lower() == person.user.code.lower():
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", person.user.get_full_name())
+    return core
+
+
 def _core(token: str) -> str:
     # "@meena." ends a sentence: the full stop is not part of the handle.
     return token.rstrip(".-+")
@@ -80,10 +91,11 @@ def link_mentions(text: str, people: dict[str, Mentioned]) -> str:
         if person is None:
             return match.group(0)
         rest = token[len(core) :]
+        shown = _shown(core, person)
         if person.profile_code:
             url = reverse("profiles:detail", args=[person.profile_code])
-            return f"[@{core}]({url}){rest}"
-        return f"**@{core}**{rest}"
+            return f"[@{shown}]({url}){rest}"
+        return f"**@{shown}**{rest}"
 
     return _MENTION.sub(replace, text)
 

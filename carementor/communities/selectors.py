@@ -69,22 +69,39 @@ def _fts5_query(q: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-def search_posts(posts: QuerySet[Post], q: str) -> QuerySet[Post]:
-    """Posts whose title or body match ``q``, through the stored index of each database (see
-    migration 0007): PostgreSQL's GIN index over the English text-search vector, or SQLite's
-    FTS5 table."""
+# The rows of each FTS5 table (migrations 0007 and 0008) that match a query.
+_FTS5_MATCH = {
+    "communities_post_fts": (
+        "SELECT rowid FROM communities_post_fts WHERE communities_post_fts MATCH %s"
+    ),
+    "communities_community_fts": (
+        "SELECT rowid FROM communities_community_fts WHERE communities_community_fts MATCH %s"
+    ),
+}
+
+
+def _indexed_search(queryset: QuerySet, q: str, fields: tuple[str, ...], fts: str) -> QuerySet:
+    """Rows whose ``fields`` match ``q``, through each database's stored index (migrations
+    0007 and 0008): PostgreSQL's GIN index over the English text-search vector of those very
+    fields, or SQLite's FTS5 table ``fts`` (Porter stemming, word prefixes)."""
     q = q.strip()[:200]
     if not q or connection.vendor != "sqlite":
-        return _search(posts, q, ("title", "body"))
+        return _search(queryset, q, fields)
     match = _fts5_query(q)
     if not match:
-        return posts.none()
-    return posts.filter(
-        pk__in=RawSQL(
-            "SELECT rowid FROM communities_post_fts WHERE communities_post_fts MATCH %s",
-            [match],
-        )
-    )
+        return queryset.none()
+    return queryset.filter(pk__in=RawSQL(_FTS5_MATCH[fts], [match]))  # noqa: S611 (fixed SQL)
+
+
+def search_posts(posts: QuerySet[Post], q: str) -> QuerySet[Post]:
+    """Posts whose title or body match ``q``."""
+    return _indexed_search(posts, q, ("title", "body"), "communities_post_fts")
+
+
+def search_communities(communities: QuerySet[Community], q: str) -> QuerySet[Community]:
+    """Communities whose name, description, topic or region match ``q``."""
+    fields = ("name", "description", "topic", "region")
+    return _indexed_search(communities, q, fields, "communities_community_fts")
 
 
 def communities_to_find(
@@ -111,9 +128,7 @@ def communities_to_find(
         found = found.filter(profession__code=profession)
     if specialty:
         found = found.filter(specialty__code=specialty)
-    return _search(found, q, ("name", "description", "topic", "region")).order_by(
-        "-member_count", "name", "id"
-    )
+    return search_communities(found, q).order_by("-member_count", "name", "id")
 
 
 def my_communities(user: User) -> QuerySet[Member]:
@@ -210,6 +225,28 @@ def moderation_queue(access: CommunityAccess) -> QuerySet[Post]:
         )
         .order_by("created_at", "id")
     )
+
+
+def mentionable(access: CommunityAccess, q: str) -> QuerySet[Member]:
+    """The community's active members whose name (or public code) begins what someone is
+    typing after "@", for the mention autocomplete. E-mail addresses are never searched or
+    shown: a suggestion is mentioned by the member's public code."""
+    q = " ".join(q.split())[:64]
+    members = (
+        Member.objects.active()
+        .filter(community=access.community, user__is_active=True)
+        .select_related("user")
+        .annotate(
+            profile_code=Subquery(Profile.objects.filter(user=OuterRef("user")).values("code")[:1])
+        )
+    )
+    if q:
+        members = members.filter(
+            Q(user__full_name__icontains=q)
+            | Q(user__preferred_name__icontains=q)
+            | Q(user__code__istartswith=q)
+        )
+    return members.order_by("user__full_name", "id")
 
 
 def members_of(access: CommunityAccess, *, status: str = "") -> QuerySet[Member]:

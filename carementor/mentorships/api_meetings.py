@@ -150,7 +150,12 @@ def add_agenda_item(
 ) -> Status:
     """The mentee adds an item before the meeting (mentors get 403 ``mentee_leads``)."""
     _m, meeting = _meeting(request, code, meeting_code)
-    item = meetings.agenda_add(meeting=meeting, user=_user(request), text=payload.text)
+    item = meetings.agenda_add(
+        meeting=meeting,
+        user=_user(request),
+        text=payload.text,
+        confirm_no_identifiers=payload.confirm_no_identifiers,
+    )
     return Status(201, ser.agenda_item(item))
 
 

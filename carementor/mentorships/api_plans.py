@@ -86,6 +86,7 @@ def goal_progress(
         progress=payload.progress,
         note=payload.note,
         status=payload.status,
+        confirm_no_identifiers=payload.confirm_no_identifiers,
     )
     return ser.goal(_goals(mentorship).get(pk=goal.pk))
 
@@ -117,6 +118,7 @@ def create_action_item(request: HttpRequest, code: str, payload: ActionItemIn) -
         owner=owner,
         due_on=payload.due_on,
         goal=goal,
+        confirm_no_identifiers=payload.confirm_no_identifiers,
     )
     return Status(201, ser.action_item(item))
 

@@ -218,10 +218,6 @@ class MeetingForm(forms.Form):
         )
 
 
-class AgendaForm(forms.Form):
-    text = forms.CharField(label=_("Add an item"), max_length=500)
-
-
 class IdentifierConfirmation(forms.Form):
     """The "identifies nobody" box appears only once the detector has warned the author."""
 
@@ -233,6 +229,13 @@ class IdentifierConfirmation(forms.Form):
         super().__init__(*args, **kwargs)
         if not warned:
             self.fields["confirm_no_identifiers"].widget = forms.HiddenInput()
+        else:
+            # The box comes last, after the text it vouches for.
+            self.order_fields([f for f in self.fields if f != "confirm_no_identifiers"])
+
+
+class AgendaForm(IdentifierConfirmation):
+    text = forms.CharField(label=_("Add an item"), max_length=500)
 
 
 class SharedNoteForm(IdentifierConfirmation):
@@ -308,9 +311,10 @@ class GoalForm(IdentifierConfirmation):
 class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    confirm_no_identifiers = forms.BooleanField(required=False)
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(IdentifierConfirmation):
     title = forms.CharField(label=_("Action"), max_length=300)
     owner = forms.ChoiceField(label=_("Who"))
     due_on = forms.DateField(label=_("Due"), widget=DateInput, required=False)

@@ -215,8 +215,23 @@ def agenda_add(request: AuthedRequest, code: str, meeting_code: str) -> HttpResp
     if form.is_valid():
         try:
             meetings.agenda_add(
-                meeting=meeting, user=request.user, text=form.cleaned_data["text"], request=request
+                meeting=meeting,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                request=request,
+                confirm_no_identifiers=form.cleaned_data["confirm_no_identifiers"],
             )
+        except IdentifiersFound as exc:
+            # The item stays in its box, with what was found and the box to confirm.
+            context = _meeting_context(request, mentorship, meeting)
+            context["agenda_findings"] = shown(
+                exc.findings, " ".join(form.cleaned_data["text"].split())
+            )
+            context["agenda_form"] = AgendaForm(request.POST, warned=True)
+            if _htmx(request):
+                # htmx swaps only successful answers: the warning is the agenda's new content.
+                return render(request, "mentorships/meeting.html#agenda", context)
+            return render(request, "mentorships/meeting.html", context, status=exc.status)
         except MentorshipError as error:
             messages.error(request, error.message)
             status = error.status

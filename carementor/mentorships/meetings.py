@@ -245,12 +245,22 @@ def _require_mentee(meeting: Meeting, user: "User") -> None:
         )
 
 
-def agenda_add(*, meeting: Meeting, user: "User", text: str, request: Any = None) -> AgendaItem:
+def agenda_add(
+    *,
+    meeting: Meeting,
+    user: "User",
+    text: str,
+    request: Any = None,
+    confirm_no_identifiers: bool = False,
+) -> AgendaItem:
+    """The mentee adds an item before the meeting; an item that looks like it identifies a
+    patient is refused with ``patient_identifiers`` until edited or confirmed."""
     text = " ".join(text.split())
     if not text or len(text) > 500:
         raise MentorshipError(
             _("Write the item in 1 to 500 characters."), status=422, code="invalid"
         )
+    require_no_identifiers(text, confirmed=confirm_no_identifiers, field="text")
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_mentee(meeting, user)

@@ -97,13 +97,29 @@ def goal_progress(request: AuthedRequest, code: str, goal_code: str) -> HttpResp
     form = ProgressForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Progress is between 0 and 100%."))
-    else:
+        return redirect("mentorships:plan", mentorship.code)
+    note = form.cleaned_data["note"]
+    try:
         plans.goal_progress(
             goal=goal,
             user=request.user,
             progress=form.cleaned_data["progress"],
-            note=form.cleaned_data["note"],
+            note=note,
+            confirm_no_identifiers=form.cleaned_data["confirm_no_identifiers"],
         )
+    except IdentifiersFound as exc:
+        # The note stays in its box under this goal, with what was found and the box to confirm.
+        context = _plan_context(
+            mentorship,
+            progress_goal=goal.code,
+            progress_findings=shown(exc.findings, note),
+            progress_value=form.cleaned_data["progress"],
+            progress_note=note,
+        )
+        return render(request, "mentorships/plan.html", context, status=exc.status)
+    except MentorshipError as error:
+        messages.error(request, error.message)
+    else:
         messages.success(request, _("Progress recorded."))
     return redirect("mentorships:plan", mentorship.code)
 
@@ -113,6 +129,7 @@ def goal_progress(request: AuthedRequest, code: str, goal_code: str) -> HttpResp
 def action_new(request: AuthedRequest, code: str) -> HttpResponse:
     mentorship = get_mentorship_for(request.user, code, as_party=True)
     form = ActionItemForm(request.POST, mentorship=mentorship)
+    findings: list[dict[str, str]] = []
     if form.is_valid():
         try:
             plans.action_item_create(
@@ -122,15 +139,19 @@ def action_new(request: AuthedRequest, code: str) -> HttpResponse:
                 owner=form.owner_user(),
                 due_on=form.cleaned_data["due_on"],
                 goal=form.goal_obj(),
+                confirm_no_identifiers=form.cleaned_data["confirm_no_identifiers"],
             )
+        except IdentifiersFound as exc:
+            findings = shown(exc.findings, " ".join(form.cleaned_data["title"].split()))
+            form = ActionItemForm(request.POST, mentorship=mentorship, warned=True)
+            form.is_valid()
         except MentorshipError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Action added."))
             return redirect("mentorships:plan", mentorship.code)
-    return render(
-        request, "mentorships/plan.html", _plan_context(mentorship, item_form=form), status=422
-    )
+    context = _plan_context(mentorship, item_form=form, item_findings=findings)
+    return render(request, "mentorships/plan.html", context, status=422)
 
 
 @login_required

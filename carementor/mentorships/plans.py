@@ -82,11 +82,15 @@ def goal_progress(
     note: str = "",
     status: str = "",
     request: Any = None,
+    confirm_no_identifiers: bool = False,
 ) -> Goal:
+    """Record progress on a goal; a note that looks like it identifies a patient is refused
+    with ``patient_identifiers`` until edited or confirmed, as for the goal itself."""
     if not 0 <= progress <= 100:
         raise MentorshipError(_("Progress is between 0 and 100%."), status=422, code="invalid")
     if status and status not in GoalStatus.values:
         raise MentorshipError(_("Unknown goal status."), status=422, code="invalid")
+    require_no_identifiers(note, confirmed=confirm_no_identifiers, field="note")
     with transaction.atomic():
         mentorship = _locked(goal.mentorship)
         _require_party(mentorship, user)
@@ -111,10 +115,12 @@ def action_item_create(
     goal: Goal | None = None,
     meeting: Meeting | None = None,
     request: Any = None,
+    confirm_no_identifiers: bool = False,
 ) -> ActionItem:
     title = " ".join(title.split())
     if not title:
         raise MentorshipError(_("Describe the action."), status=422, code="invalid")
+    require_no_identifiers(title, confirmed=confirm_no_identifiers, field="title")
     with transaction.atomic():
         mentorship = _locked(mentorship)
         _require_party(mentorship, user)

@@ -171,6 +171,11 @@ class AgendaItemOut(Schema):
 
 class AgendaItemIn(Schema):
     text: Text = Field(min_length=1, max_length=500)
+    confirm_no_identifiers: bool = Field(
+        False,
+        description="After a 422 patient_identifiers answer: the author confirms that the "
+        "findings identify nobody.",
+    )
 
 
 class AgendaOrderIn(Schema):
@@ -259,6 +264,11 @@ class GoalProgressIn(Schema):
     progress: int = Field(ge=0, le=100)
     note: Text = Field("", max_length=500)
     status: Literal["", "open", "achieved", "dropped"] = ""
+    confirm_no_identifiers: bool = Field(
+        False,
+        description="After a 422 patient_identifiers answer: the author confirms that the "
+        "findings identify nobody.",
+    )
 
 
 class ActionItemOut(Schema):
@@ -277,6 +287,11 @@ class ActionItemIn(Schema):
     owner: Text = Field(description="User code of a party")
     due_on: date | None = None
     goal: Text | None = None
+    confirm_no_identifiers: bool = Field(
+        False,
+        description="After a 422 patient_identifiers answer: the author confirms that the "
+        "findings identify nobody.",
+    )
 
 
 class DoneIn(Schema):

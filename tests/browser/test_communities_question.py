@@ -1,5 +1,6 @@
 """A nurse joins an open community, accepts its guidelines, asks a question, is warned about a
-patient identifier, edits it out, and a mentor answers — in a real browser."""
+patient identifier, edits it out, and a mentor answers, mentioning her through the
+autocomplete — in a real browser."""
 
 from datetime import timedelta
 
@@ -70,7 +71,18 @@ def test_nurse_asks_a_question_safely_and_a_mentor_answers(
     page.get_by_role("button", name="Sign out").click()
     sign_in(vikram)
     page.goto(f"{live_server.url}/communities/posts/{question.code}/")
-    page.get_by_label("Your answer or comment").fill("Reassess every morning; retry when ready.")
+    # The answer mentions the asker: typing "@Mee" offers her by name, Enter writes her handle.
+    answer = page.get_by_label("Your answer or comment")
+    answer.press_sequentially("Reassess every morning, @Mee")
+    option = page.get_by_role("option", name="Meena Yadav")
+    expect(option).to_be_visible()
+    expect(answer).to_have_attribute("aria-expanded", "true")
+    answer.press("Enter")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    answer.press_sequentially("— retry when ready.")
+    expect(answer).to_have_value(f"Reassess every morning, @{meena.code} — retry when ready.")
     page.get_by_role("button", name="Post your answer").click()
-    expect(page.get_by_text("Reassess every morning; retry when ready.")).to_be_visible()
+    expect(
+        page.get_by_text("Reassess every morning, @Meena Yadav — retry when ready.")
+    ).to_be_visible()
     assert Comment.objects.get().author == vikram
