@@ -19,7 +19,7 @@ from carementor.matching.runs import run_start
 from carementor.mentorships.models import Meeting
 from carementor.profiles.models import Profile
 from carementor.programs.models import Program
-from tests.browser.conftest import AFTER_PASSWORD, current_totp
+from tests.browser.conftest import AFTER_PASSWORD, answer_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,8 +64,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
     page.wait_for_url(AFTER_PASSWORD)
     if "/accounts/2fa/authenticate/" in page.url:
-        page.fill("input[name=code]", current_totp(User.objects.get(email=email)))
-        page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+        answer_code(page, User.objects.get(email=email))
     page.wait_for_url(re.compile(r"/dashboard/"))
 
 
