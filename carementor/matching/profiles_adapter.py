@@ -414,5 +414,31 @@ def reason_text(reason: Reason, names: dict[str, str]) -> str:
     return reason.text
 
 
-def reasons_json(reasons: Iterable[Reason], names: dict[str, str]) -> list[dict[str, Any]]:
-    return [{"code": r.code, "text": reason_text(r, names)} for r in reasons]
+def _reason_key(reason: Reason) -> tuple[Any, ...]:
+    return (
+        reason.code,
+        reason.text,
+        *sorted(
+            (k, tuple(v) if isinstance(v, list) else v) for k, v in (reason.params or {}).items()
+        ),
+    )
+
+
+def reasons_json(
+    reasons: Iterable[Reason],
+    names: dict[str, str],
+    texts: dict[tuple[Any, ...], str] | None = None,
+) -> list[dict[str, Any]]:
+    """The reasons as stored with a proposal. A run passes one ``texts`` dict for all its
+    proposals: tens of thousands of pairs share a few thousand distinct sentences, each
+    translated and formatted once."""
+    if texts is None:
+        return [{"code": r.code, "text": reason_text(r, names)} for r in reasons]
+    out = []
+    for r in reasons:
+        key = _reason_key(r)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = reason_text(r, names)
+        out.append({"code": r.code, "text": text})
+    return out

@@ -129,3 +129,37 @@ def test_a_run_from_bulk_people_equals_the_run_from_model_instances(
     reference = snapshot()
     assert bulk == reference
     assert bulk[0] and all(reasons for *_r, reasons, _l in bulk[0])
+
+
+def test_a_run_writes_its_proposals_in_one_stream_with_every_default(
+    run_cohort: dict[str, Any],
+) -> None:
+    """The proposals go in through COPY on PostgreSQL (bulk_create on SQLite) and read back
+    like saved rows: defaults, JSON reasons and the run's own link."""
+    program = run_cohort["program"]
+    run = MatchRun.objects.create(program=program, mode="optimal")
+    cohort_run.compute(run, progress=lambda done, total: None)
+    rows = list(run.proposals.all())
+    assert rows and len(rows) == run.stats["matched"]
+    for row in rows:
+        assert row.published_at is None and row.mentorship_code == "" and row.skipped == ""
+        assert isinstance(row.reasons, list) and row.reasons[0]["text"]
+    # Written again (a resumed run), the proposals replace the old ones.
+    cohort_run.compute(run, progress=lambda done, total: None)
+    assert run.proposals.count() == len(rows)
+
+
+def test_shared_reason_sentences_are_made_once_and_read_the_same() -> None:
+    from carementor.matching.engine.explain import Reason
+
+    names = {"cardiology": "Cardiology"}
+    reasons = [
+        Reason(code="specialty.same", text="x", params={"mentor_specialty": "cardiology"}),
+        Reason(code="format.remote", text="y", params={"formats": ["video", "phone"]}),
+        Reason(code="career.ahead", text="z", params={"gap": 2}),
+    ]
+    texts: dict[tuple[Any, ...], str] = {}
+    first = adapter.reasons_json(reasons, names, texts)
+    assert first == adapter.reasons_json(reasons, names)
+    assert len(texts) == 3
+    assert adapter.reasons_json(reasons, names, texts) == first and len(texts) == 3
