@@ -279,7 +279,7 @@ def _match(
         m = int(result.assignment[e])
         if m >= 0:
             mentor = pool.mentors[m]
-            why = explain(scorer, e, m, labels=names, values=values[e])
+            why = explain(scorer, e, m, labels=names, values=values[e], with_penalties=False)
             score = float(result.scores[e])
             proposals.append(
                 MatchProposal(

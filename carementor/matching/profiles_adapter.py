@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from carementor.accounts.models import User
+from carementor.lib.sql import ids_in
 from carementor.matching.engine import (
     Encoder,
     Person,
@@ -193,7 +194,7 @@ def people(user_ids: Iterable[int]) -> dict[int, Person]:
     ids = sorted(set(user_ids))
     found: dict[int, Person] = {}
     for lo in range(0, len(ids), PEOPLE_CHUNK):
-        chunk = ids[lo : lo + PEOPLE_CHUNK]
+        chunk = ids_in(ids[lo : lo + PEOPLE_CHUNK])
         columns = (
             "profile__profession__code",
             "profile__profession__group",

@@ -257,12 +257,15 @@ def explain(
     labels: Mapping[str, str] | None = None,
     top: int = 4,
     values: Mapping[Component, float | None] | None = None,
+    with_penalties: bool = True,
 ) -> Explanation:
     """Explain the pair (mentee, mentor), given as rows or keys of the scorer's populations.
 
     `labels` maps vocabulary codes (specialties, professions, competencies) to display names
     for the English sentences; the structured params always carry the codes. `values`: the
-    pair's components when already computed (``Scorer.components_many``).
+    pair's components when already computed (``Scorer.components_many``). Only the `top`
+    reasons and penalties are described; a run, which stores reasons alone, passes
+    ``with_penalties=False`` and none are.
     """
     e = scorer.a.row_of[mentee] if isinstance(mentee, str) else int(mentee)
     m = scorer.b.row_of[mentor] if isinstance(mentor, str) else int(mentor)
@@ -283,13 +286,14 @@ def explain(
         share = weights.of(component) / total
         if share <= 0:
             continue
-        if value >= GOOD or value < WEAK:
+        if value >= GOOD:
+            if len(reasons) >= top:
+                continue  # sorted by weight: later ones would be cut anyway
             code, text, params = _DESCRIBE[component](ctx, value)
-            reason = Reason(code, text, params, component, value, share)
-            if value >= GOOD:
-                reasons.append(reason)
-            elif share >= 0.05:
-                penalties.append(reason)
+            reasons.append(Reason(code, text, params, component, value, share))
+        elif value < WEAK and share >= 0.05 and with_penalties:
+            code, text, params = _DESCRIBE[component](ctx, value)
+            penalties.append(Reason(code, text, params, component, value, share))
     penalties.sort(key=lambda r: -(r.share * (1.0 - (r.value or 0.0))))
     return Explanation(
         score=score if not blocked else float("-inf"),

@@ -24,5 +24,10 @@ def test_batched_components_equal_one_pair_at_a_time(chunk: int) -> None:
     for e, m, found in zip(es.tolist(), ms.tolist(), batched, strict=True):
         expected = scorer.components(e, m)
         assert list(found.items()) == list(expected.items())
-        assert explain(scorer, e, m, values=found) == explain(scorer, e, m)
+        full = explain(scorer, e, m)
+        assert explain(scorer, e, m, values=found) == full
+        # A run's explanation: the same reasons, no penalties described.
+        lean = explain(scorer, e, m, values=found, with_penalties=False)
+        assert lean.reasons == full.reasons and lean.blocked_by == full.blocked_by
+        assert lean.penalties == [] and lean.score == full.score
     assert any(v is None for row in batched for v in row.values())  # some not judged
